@@ -1,0 +1,50 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Charge(models.Model):
+    """A debt entry. `open_amount` is what payments have not yet settled."""
+
+    KINDS = ["fine", "notice", "collection", "lost_item", "processing", "membership", "card",
+             "hold_not_collected", "ill", "service"]  # fmt: skip
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="charges")
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=[(k, k) for k in KINDS])
+    amount = models.DecimalField(max_digits=9, decimal_places=2)
+    open_amount = models.DecimalField(max_digits=9, decimal_places=2)
+    loan = models.ForeignKey("circulation.Loan", on_delete=models.PROTECT, null=True, blank=True)
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, null=True, blank=True)
+    notice = models.ForeignKey("notices.Notice", on_delete=models.PROTECT, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    units = models.PositiveIntegerField(null=True, blank=True)  # fine days or periods
+    stretch_from = models.DateField(null=True, blank=True)  # a fine's stretch: (from, date]
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["member", "date"]),
+            models.Index(
+                fields=["member", "date"], condition=Q(open_amount__gt=0), name="charge_open"
+            ),
+        ]
+
+
+class Payment(models.Model):
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=9, decimal_places=2)
+    unallocated = models.DecimalField(max_digits=9, decimal_places=2)  # credit left
+    method = models.CharField(max_length=20, default="cash")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Allocation(models.Model):
+    """How much of a payment settled a charge."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(max_digits=9, decimal_places=2)

@@ -1,0 +1,106 @@
+"""The money ledger: charges, payments and how payments settle charges.
+
+Payments settle the oldest open charges first; what is left stays as a credit and settles
+the next charges as they are recorded (RULES.md 1, Debts and blocks).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from bukve.accounts.models import Allocation, Charge, Payment
+from bukve.members.models import Member
+from bukve.refusals import Refused
+from bukve.rules.money import old_debt_cutoff
+
+ZERO = Decimal("0.00")
+
+
+def charge_record(*, member: Member, day: date, kind: str, amount: Decimal, **links: object) -> Charge:
+    """Record a debt and settle it from the member's credit. Caller holds the member lock."""
+    charge = Charge.objects.create(
+        library_id=member.library_id,
+        member=member,
+        date=day,
+        kind=kind,
+        amount=amount,
+        open_amount=amount,
+        **links,
+    )
+    _settle(member)
+    return charge
+
+
+def _settle(member: Member) -> None:
+    """Allocate unallocated payments to open charges, oldest first."""
+    payments = list(
+        Payment.objects.filter(member=member, unallocated__gt=0).order_by("date", "id")
+    )
+    if not payments:
+        return
+    charges = Charge.objects.filter(member=member, open_amount__gt=0).order_by("date", "id")
+    for charge in charges:
+        while charge.open_amount > 0 and payments:
+            payment = payments[0]
+            amount = min(payment.unallocated, charge.open_amount)
+            Allocation.objects.create(payment=payment, charge=charge, amount=amount)
+            payment.unallocated -= amount
+            charge.open_amount -= amount
+            payment.save(update_fields=["unallocated"])
+            if payment.unallocated == 0:
+                payments.pop(0)
+        charge.save(update_fields=["open_amount"])
+        if not payments:
+            break
+
+
+def payment_take(*, member: Member, day: date, amount: Decimal | None = None,
+                 method: str = "cash") -> Payment:
+    """Take a payment; without an amount, the whole open debt.
+
+    Maribor (seed 001): items that already have a notice must be returned before debts are
+    paid (`return_items_first`).
+    """
+    from bukve.circulation.services import collection_refresh, member_lock
+    from bukve.libraries.services import policy_for
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        policy = policy_for(member.library, day)
+        if policy.return_noticed_items_before_paying and member.loans.filter(
+            status="out", notice_level__gt=0
+        ).exists():
+            raise Refused("return_items_first")
+        if amount is None:
+            amount = open_debt(member)
+        if amount <= 0:
+            raise ValueError("a payment must be more than 0.00")
+        payment = Payment.objects.create(
+            library_id=member.library_id, member=member, date=day, amount=amount,
+            unallocated=amount, method=method,
+        )  # fmt: skip
+        _settle(member)
+        collection_refresh(member)
+        return payment
+
+
+def open_debt(member: Member) -> Decimal:
+    total = Charge.objects.filter(member=member).aggregate(s=Sum("open_amount"))["s"]
+    return total or ZERO
+
+
+def balance(member: Member) -> Decimal:
+    """Charges less payments: what the member owes (negative: a credit)."""
+    charged = Charge.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or ZERO
+    paid = Payment.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or ZERO
+    return charged - paid
+
+
+def has_old_debt(member: Member, today: date, months: int) -> bool:
+    return Charge.objects.filter(
+        member=member, open_amount__gt=0, date__lte=old_debt_cutoff(today, months)
+    ).exists()

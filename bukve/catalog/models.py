@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bukve.rules.policy import MATERIALS
+
+
+class Record(models.Model):
+    """A bibliographic record (a title); reservations queue per record."""
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    key = models.CharField(max_length=100)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    author = models.CharField(_("author"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("library", "key", name="record_key_unique")]
+
+    def __str__(self) -> str:
+        return self.title or self.key
+
+
+class Item(models.Model):
+    """A copy. Its status is kept by the circulation services, which lock the row first."""
+
+    SHELF, LOAN, HELD, LOST = "shelf", "loan", "held", "lost"
+    STATUSES = [(SHELF, _("on the shelf")), (LOAN, _("on loan")), (HELD, _("on the hold shelf")),
+                (LOST, _("lost"))]
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="items")
+    barcode = models.CharField(_("barcode"), max_length=50)
+    material = models.CharField(_("material"), max_length=20, choices=[(m, m) for m in MATERIALS])
+    branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT)
+    parts = models.PositiveSmallIntegerField(_("parts of a set"), default=1)
+    not_for_loan = models.BooleanField(_("not for home loan"), default=False)
+    price = models.DecimalField(_("price"), max_digits=9, decimal_places=2, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=SHELF)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("library", "barcode", name="item_barcode_unique")]
+        indexes = [models.Index(fields=["record", "status"])]
+
+    def __str__(self) -> str:
+        return self.barcode

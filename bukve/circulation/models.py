@@ -1,0 +1,81 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Loan(models.Model):
+    OUT, RETURNED, LOST = "out", "returned", "lost"
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="loans")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="loans")
+    branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT)
+    checkout_date = models.DateField()
+    due_date = models.DateField()
+    due_set_by_hand = models.BooleanField(default=False)
+    renewals = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, default=OUT)
+    closed_date = models.DateField(null=True, blank=True)
+    notice_level = models.PositiveSmallIntegerField(default=0)  # notice steps done
+    last_notice_date = models.DateField(null=True, blank=True)
+    next_notice_date = models.DateField(null=True, blank=True)
+    # True once the fine of the current overdue stretch is recorded (a stop at a notice).
+    fine_closed = models.BooleanField(default=False)
+    handed_over_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "item", condition=Q(status="out"), name="one_open_loan_per_item"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["library", "next_notice_date"],
+                condition=Q(status="out"),
+                name="loan_next_notice",
+            ),
+            models.Index(fields=["member", "status"]),
+        ]
+
+
+class Reservation(models.Model):
+    WAITING, HELD, COLLECTED, EXPIRED, CANCELLED = (
+        "waiting", "held", "collected", "expired", "cancelled",
+    )  # fmt: skip
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="reservations"
+    )
+    record = models.ForeignKey("catalog.Record", on_delete=models.PROTECT)
+    pickup_branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT)
+    placed_date = models.DateField()
+    status = models.CharField(max_length=10, default=WAITING)
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, null=True, blank=True)
+    held_date = models.DateField(null=True, blank=True)
+    hold_expires = models.DateField(null=True, blank=True)  # the last day to collect
+    closed_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["record", "status", "id"]),
+            models.Index(
+                fields=["library", "hold_expires"],
+                condition=Q(status="held"),
+                name="reservation_hold_expires",
+            ),
+        ]
+
+
+class DailyRun(models.Model):
+    """One row per library and day that the daily run has completed."""
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    date = models.DateField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+    notices = models.PositiveIntegerField(default=0)
+    charges = models.PositiveIntegerField(default=0)
+    holds_expired = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("library", "date", name="daily_run_unique")]

@@ -1,0 +1,507 @@
+"""Circulation services: checkout, renew, check in, lost, reserve, pick up and the daily run.
+
+Each service is one transaction. Locks are taken in one fixed order: the item (or the copies
+of a title, by id), then the member, then the member's loans and charges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from bukve.accounts.models import Charge
+from bukve.accounts.services import charge_record, has_old_debt, open_debt
+from bukve.catalog.models import Item
+from bukve.circulation.models import DailyRun, Loan, Reservation
+from bukve.libraries.models import Branch, Library
+from bukve.libraries.services import calendar_for, fine_rates, policy_for
+from bukve.members.models import Member
+from bukve.notices.models import Notice
+from bukve.refusals import Refused
+from bukve.rules import fines, loans, notices
+from bukve.rules.calendar import BranchCalendar
+from bukve.rules.policy import Policy
+
+CHANNELS = ("desk", "phone", "online", "selfcheck")
+
+
+def item_lock(pk: int) -> Item:
+    return Item.objects.select_for_update().select_related("record", "branch").get(pk=pk)
+
+
+def member_lock(pk: int) -> Member:
+    return Member.objects.select_for_update().select_related("library").get(pk=pk)
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def member_facts(member: Member, policy: Policy, today: date) -> loans.MemberFacts:
+    return loans.MemberFacts(
+        category=member.category,
+        in_collection=member.in_collection_since is not None,
+        restricted=member.restricted,
+        expires=member.expires,
+        has_old_debt=policy.debt_blocks and has_old_debt(member, today, policy.debt_age_months),
+        loans_out=member.loans.filter(status=Loan.OUT).count(),
+    )
+
+
+def is_exempt(member: Member, policy: Policy) -> bool:
+    """Tolmin: library staff and its retirees pay no loan-period charges."""
+    return member.category in policy.fine_exempt_categories
+
+
+# --- fines and notices of one loan --------------------------------------------------------
+
+
+def loan_fine(loan: Loan, end: date, calendar: BranchCalendar | None = None,
+              start: date | None = None) -> fines.Fine:
+    """The fine of the loan's overdue stretch (start, end]; start is the current due date."""
+    policy = policy_for(loan.library, end)
+    profile = loan.branch.profile
+    return fines.fine(
+        start or loan.due_date,
+        end,
+        policy.profiles[profile].fines,
+        calendar or calendar_for(loan.branch),
+        fine_rates(loan.library, profile, loan.item.material),
+    )
+
+
+def fine_explain(charge: Charge) -> tuple[fines.Day, ...]:
+    """The day-by-day explanation of a recorded fine."""
+    assert charge.kind == "fine" and charge.loan is not None and charge.stretch_from is not None
+    return loan_fine(charge.loan, charge.date, start=charge.stretch_from).days
+
+
+def _record_fine(loan: Loan, member: Member, policy: Policy, end: date,
+                 calendar: BranchCalendar | None = None) -> None:
+    """Close the overdue stretch at `end` and record its fine as a debt on that day."""
+    if not loan.fine_closed and not is_exempt(member, policy):
+        fine = loan_fine(loan, end, calendar)
+        if fine.amount > 0:
+            charge_record(member=member, day=end, kind="fine", amount=fine.amount, loan=loan,
+                          item=loan.item, units=fine.units, stretch_from=loan.due_date)
+    loan.fine_closed = True
+
+
+def _schedule_notice(loan: Loan, policy: Policy) -> None:
+    ladder = policy.ladder_for(loan.branch.code, loan.item.material)
+    step = notices.next_step(ladder, loan.due_date, loan.notice_level, loan.last_notice_date)
+    loan.next_notice_date = step.date if step else None
+
+
+def _close_loan(loan: Loan, member: Member, policy: Policy, day: date, status: str) -> None:
+    _record_fine(loan, member, policy, day)
+    loan.status = status
+    loan.closed_date = day
+    loan.next_notice_date = None
+    loan.save(update_fields=["status", "closed_date", "next_notice_date", "fine_closed"])
+
+
+def collection_refresh(member: Member) -> None:
+    """End the "in collection" state once every handed-over item is back or paid for and
+    nothing is left unpaid. Caller holds the member lock."""
+    if member.in_collection_since is None:
+        return
+    if member.loans.filter(status=Loan.OUT, handed_over_date__isnull=False).exists():
+        return
+    if open_debt(member) > 0:
+        return
+    member.in_collection_since = None
+    member.save(update_fields=["in_collection_since"])
+
+
+# --- checkout, renew, check in, lost ---------------------------------------------------------
+
+
+def _held_for(member: Member, item: Item) -> Reservation | None:
+    return Reservation.objects.filter(
+        member=member, item=item, status=Reservation.HELD
+    ).first()
+
+
+def loan_checkout(*, member: Member, item: Item, branch: Branch | None = None,
+                  today: date | None = None, due: date | None = None,
+                  require_hold: bool = False) -> Loan:
+    """Lend a copy. A copy held for this member is picked up; a due date set by hand is kept
+    as it is. Locks: item, member."""
+    today = _today(today)
+    with transaction.atomic():
+        item = item_lock(item.pk)
+        member = member_lock(member.pk)
+        if item.library_id != member.library_id:
+            raise Refused("not_a_member")
+        branch = branch or item.branch
+        policy = policy_for(member.library, today)
+        profile = policy.profiles[branch.profile]
+        hold = _held_for(member, item)
+        available = hold is not None or (item.status == Item.SHELF and not require_hold)
+        refusal = loans.checkout_refusal(
+            policy,
+            profile,
+            member_facts(member, policy, today),
+            loans.ItemFacts(item.material, item.not_for_loan, available),
+            today,
+        )
+        if refusal:
+            raise Refused(refusal)
+        if hold is not None:
+            hold.status = Reservation.COLLECTED
+            hold.closed_date = today
+            hold.save(update_fields=["status", "closed_date"])
+        by_hand = due is not None
+        if due is None:
+            due = loans.due_date(today, profile.loan_days.get(item.material), calendar_for(branch))
+        loan = Loan(library_id=member.library_id, member=member, item=item, branch=branch,
+                    checkout_date=today, due_date=due, due_set_by_hand=by_hand)
+        _schedule_notice(loan, policy)
+        loan.save()
+        item.status = Item.LOAN
+        item.save(update_fields=["status"])
+        return loan
+
+
+def hold_pickup(*, member: Member, item: Item, today: date | None = None) -> Loan:
+    """The member collects the copy of this title held for them (any copy of the title)."""
+    hold = (
+        Reservation.objects.filter(member=member, record=item.record_id, status=Reservation.HELD)
+        .select_related("item", "pickup_branch")
+        .first()
+    )
+    if hold is None:
+        return loan_checkout(member=member, item=item, today=today, require_hold=True)
+    assert hold.item is not None
+    return loan_checkout(member=member, item=hold.item, branch=hold.pickup_branch, today=today)
+
+
+def _out_loan(item: Item) -> Loan:
+    loan = (
+        Loan.objects.select_related("branch", "library", "item")
+        .filter(item=item, status=Loan.OUT)
+        .first()
+    )
+    if loan is None:
+        raise Refused("item_not_available")
+    return loan
+
+
+def loan_renew(*, member: Member, item: Item, channel: str = "desk",
+               today: date | None = None) -> Loan:
+    """Renew a loan: new due = max(due, today) + renewal period, moved to an open day.
+
+    A late renewal (desk or phone only) closes the overdue stretch and records its fine on
+    the renewal day (Tolmin art. 28-29). Locks: item, member, loan.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    today = _today(today)
+    with transaction.atomic():
+        item = item_lock(item.pk)
+        member = member_lock(member.pk)
+        loan = _out_loan(item)
+        if loan.member_id != member.pk:
+            raise Refused("item_not_available")
+        policy = policy_for(member.library, today)
+        profile = policy.profiles[loan.branch.profile]
+        reserved = (
+            Reservation.objects.filter(record=item.record_id, status=Reservation.WAITING)
+            .exclude(member=member)
+            .exists()
+        )
+        facts = loans.LoanFacts(item.material, loan.due_date, loan.renewals, loan.notice_level,
+                                reserved)  # fmt: skip
+        refusal = loans.renewal_refusal(
+            policy, profile, member_facts(member, policy, today), facts, channel, today
+        )
+        if refusal:
+            raise Refused(refusal)
+        calendar = calendar_for(loan.branch)
+        if today > loan.due_date:
+            _record_fine(loan, member, policy, today, calendar)
+        loan.due_date = loans.renewed_due(
+            loan.due_date, today, profile.renewal_days.get(item.material), calendar
+        )
+        loan.renewals += 1
+        loan.fine_closed = False
+        loan.due_set_by_hand = False
+        _schedule_notice(loan, policy)
+        loan.save(update_fields=["due_date", "renewals", "fine_closed", "due_set_by_hand",
+                                 "next_notice_date"])  # fmt: skip
+        return loan
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    loan: Loan
+    held_for: Reservation | None  # the copy goes to the hold shelf for this reservation
+
+
+def loan_checkin(*, item: Item, today: date | None = None) -> CheckIn:
+    """Return a copy at any branch, without a card. The fine of the stretch is recorded; a
+    copy someone reserved goes to the hold shelf. Locks: item, member, loan."""
+    today = _today(today)
+    with transaction.atomic():
+        item = item_lock(item.pk)
+        loan = _out_loan(item)
+        member = member_lock(loan.member_id)
+        policy = policy_for(member.library, today)
+        _close_loan(loan, member, policy, today, Loan.RETURNED)
+        held = _hold_next(item, today, policy)
+        collection_refresh(member)
+        return CheckIn(loan, held)
+
+
+def loan_declare_lost(*, item: Item, today: date | None = None,
+                      price: Decimal | None = None) -> Loan:
+    """Declare a loaned copy lost: the fine up to today, the price and the processing fee.
+
+    Maribor (seed 002): newspapers and magazines cost twice the purchase price, with no
+    processing fee. Locks: item, member, loan.
+    """
+    today = _today(today)
+    with transaction.atomic():
+        item = item_lock(item.pk)
+        loan = _out_loan(item)
+        member = member_lock(loan.member_id)
+        policy = policy_for(member.library, today)
+        price = price if price is not None else item.price
+        if price is None or price < 0:
+            raise ValueError("the item has no price; give the price to charge")
+        _close_loan(loan, member, policy, today, Loan.LOST)
+        multiplier = policy.lost_price_multiplier.get(item.material) or Decimal(1)
+        charge_record(member=member, day=today, kind="lost_item", loan=loan, item=item,
+                      amount=(price * multiplier).quantize(Decimal("0.01")))  # fmt: skip
+        if policy.lost_processing_fee > 0 and item.material not in policy.lost_without_processing:
+            charge_record(member=member, day=today, kind="processing", loan=loan, item=item,
+                          amount=policy.lost_processing_fee)  # fmt: skip
+        item.status = Item.LOST
+        item.save(update_fields=["status"])
+        collection_refresh(member)
+        return loan
+
+
+# --- reservations ----------------------------------------------------------------------------
+
+
+def _hold(reservation: Reservation, item: Item, day: date, policy: Policy) -> None:
+    """Put the copy on the hold shelf for the reservation; the member may collect it until
+    the n-th open day of the pick-up branch after today."""
+    calendar = calendar_for(reservation.pickup_branch)
+    reservation.status = Reservation.HELD
+    reservation.item = item
+    reservation.held_date = day
+    reservation.hold_expires = calendar.nth_open_day_after(day, policy.hold_pickup_open_days)
+    reservation.save(update_fields=["status", "item", "held_date", "hold_expires"])
+    item.status = Item.HELD
+    item.save(update_fields=["status"])
+
+
+def _hold_next(item: Item, day: date, policy: Policy) -> Reservation | None:
+    """Hold the copy for the first member waiting for its title, or put it on the shelf."""
+    waiting = (
+        Reservation.objects.select_related("pickup_branch")
+        .filter(record=item.record_id, status=Reservation.WAITING)
+        .order_by("placed_date", "id")
+        .first()
+    )
+    if waiting is None:
+        item.status = Item.SHELF
+        item.save(update_fields=["status"])
+        return None
+    _hold(waiting, item, day, policy)
+    return waiting
+
+
+def reservation_place(*, member: Member, item: Item, pickup_branch: Branch | None = None,
+                      today: date | None = None) -> Reservation:
+    """Reserve the title of `item`; a copy on the shelf is held at once, otherwise the member
+    joins the queue. Locks: the title's copies (by id), member."""
+    today = _today(today)
+    with transaction.atomic():
+        copies = list(
+            Item.objects.select_for_update().filter(record=item.record_id).order_by("pk")
+        )
+        member = member_lock(member.pk)
+        if item.library_id != member.library_id:
+            raise Refused("not_a_member")
+        pickup_branch = pickup_branch or item.branch
+        policy = policy_for(member.library, today)
+        profile = policy.profiles[pickup_branch.profile]
+        if member.in_collection_since is not None:
+            raise Refused("in_collection")
+        if not loans.is_for_home_loan(profile, loans.ItemFacts(item.material, item.not_for_loan)):
+            raise Refused("not_for_loan")
+        active = Reservation.objects.filter(
+            member=member,
+            record=item.record_id,
+            status__in=[Reservation.WAITING, Reservation.HELD],
+        ).first()
+        if active is not None:
+            return active
+        reservation = Reservation.objects.create(
+            library_id=member.library_id, member=member, record_id=item.record_id,
+            pickup_branch=pickup_branch, placed_date=today,
+        )  # fmt: skip
+        on_shelf = sorted(
+            (
+                c for c in copies
+                if c.status == Item.SHELF
+                and loans.is_for_home_loan(profile, loans.ItemFacts(c.material, c.not_for_loan))
+            ),
+            key=lambda c: c.barcode,
+        )  # fmt: skip
+        if on_shelf:
+            _hold(reservation, on_shelf[0], today, policy)
+        return reservation
+
+
+def reservation_cancel(*, reservation: Reservation, today: date | None = None) -> Reservation:
+    """Cancel a reservation; a copy held for it passes to the next in the queue."""
+    today = _today(today)
+    with transaction.atomic():
+        item = item_lock(reservation.item_id) if reservation.item_id else None
+        reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if reservation.status not in (Reservation.WAITING, Reservation.HELD):
+            return reservation
+        was_held = reservation.status == Reservation.HELD
+        reservation.status = Reservation.CANCELLED
+        reservation.closed_date = today
+        reservation.save(update_fields=["status", "closed_date"])
+        if was_held and item is not None:
+            _hold_next(item, today, policy_for(reservation.library, today))
+        return reservation
+
+
+# --- the daily run ---------------------------------------------------------------------------
+
+
+def daily_run(*, library: Library, until: date | None = None) -> list[DailyRun]:
+    """Run every day not yet run up to `until`, in order (catch-up). A day already run is
+    skipped, so running twice changes nothing."""
+    until = _today(until)
+    last = DailyRun.objects.filter(library=library).aggregate(d=Max("date"))["d"]
+    if last is None:
+        first = [
+            Loan.objects.filter(library=library, status=Loan.OUT).aggregate(
+                d=Min("next_notice_date"))["d"],
+            Reservation.objects.filter(library=library, status=Reservation.HELD).aggregate(
+                d=Min("hold_expires"))["d"],
+        ]  # fmt: skip
+        start = min([d for d in first if d is not None] + [until])
+    else:
+        start = last + timedelta(days=1)
+    runs = []
+    day = start
+    while day <= until:
+        run = daily_run_day(library=library, day=day)
+        if run is not None:
+            runs.append(run)
+        day += timedelta(days=1)
+    return runs
+
+
+def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
+    """One day of the daily run: notices and their fees, fines that stop at a notice,
+    hand-over to collection, expired holds. Returns None when the day was already run.
+
+    Only loans with a notice falling due and holds expiring are touched (indexed dates);
+    fines of other loans are derived when they end (ARCHITECTURE.md, The daily run).
+    Locks: the members concerned (by id), then their loans and charges.
+    """
+    with transaction.atomic():
+        run, created = DailyRun.objects.get_or_create(library=library, date=day)
+        if not created:
+            return None
+        policy = policy_for(library, day)
+        calendars: dict[int, BranchCalendar] = {}
+        run.notices, run.charges = _notices_due(library, day, policy, calendars)
+        run.holds_expired = _holds_expired(library, day, policy)
+        run.save(update_fields=["notices", "charges", "holds_expired"])
+        return run
+
+
+def _notices_due(library: Library, day: date, policy: Policy,
+                 calendars: dict[int, BranchCalendar]) -> tuple[int, int]:
+    due_loans = list(
+        Loan.objects.filter(library=library, status=Loan.OUT, next_notice_date__lte=day)
+        .select_related("item", "branch", "library")
+        .order_by("member_id", "id")
+    )
+    if not due_loans:
+        return 0, 0
+    members = {
+        m.pk: m
+        for m in Member.objects.select_for_update()
+        .filter(pk__in={loan.member_id for loan in due_loans})
+        .order_by("pk")
+    }
+    groups: dict[tuple[int, int, bool], list[tuple[Loan, notices.NextStep]]] = {}
+    for loan in due_loans:
+        ladder = policy.ladder_for(loan.branch.code, loan.item.material)
+        step = notices.next_step(ladder, loan.due_date, loan.notice_level, loan.last_notice_date)
+        if step is None:
+            loan.next_notice_date = None
+            loan.save(update_fields=["next_notice_date"])
+            continue
+        key = (loan.member_id, step.step.level, step.step.collection)
+        groups.setdefault(key, []).append((loan, step))
+    charges = 0
+    for (member_id, level, collection), group in groups.items():
+        member = members[member_id]
+        step = group[0][1].step
+        to = notices.addressee(member.pk, member.born, member.guardian_id, day,
+                               policy.guardian_age)  # fmt: skip
+        notice = Notice.objects.create(
+            library=library, member=member, addressee_id=to, level=level, date=day,
+            collection=collection, registered_mail=step.registered_mail,
+        )  # fmt: skip
+        notice.loans.set([loan for loan, _ in group])
+        for loan, _ in group:
+            loan.notice_level += 1
+            loan.last_notice_date = day
+            if collection:
+                loan.handed_over_date = day
+            stop = policy.profiles[loan.branch.profile].fines.stop_at_level
+            if not collection and stop == level:
+                calendar = calendars.setdefault(loan.branch_id, calendar_for(loan.branch))
+                _record_fine(loan, member, policy, day, calendar)
+                charges += 1
+            _schedule_notice(loan, policy)
+            loan.save(update_fields=["notice_level", "last_notice_date", "handed_over_date",
+                                     "fine_closed", "next_notice_date"])  # fmt: skip
+        if collection and member.in_collection_since is None:
+            member.in_collection_since = day
+            member.save(update_fields=["in_collection_since"])
+        if step.fee > 0 and not is_exempt(member, policy):
+            charge_record(member=member, day=day, kind="collection" if collection else "notice",
+                          amount=step.fee, notice=notice, level=None if collection else level)
+            charges += 1
+    return len(groups), charges
+
+
+def _holds_expired(library: Library, day: date, policy: Policy) -> int:
+    expired = list(
+        Reservation.objects.filter(library=library, status=Reservation.HELD,
+                                   hold_expires__lte=day)
+        .select_related("item", "member")
+        .order_by("hold_expires", "id")
+    )  # fmt: skip
+    for reservation in expired:
+        item = item_lock(reservation.item_id)
+        member = member_lock(reservation.member_id)
+        reservation.status = Reservation.EXPIRED
+        reservation.closed_date = day
+        reservation.save(update_fields=["status", "closed_date"])
+        if policy.hold_not_collected_fee > 0:
+            charge_record(member=member, day=day, kind="hold_not_collected",
+                          amount=policy.hold_not_collected_fee, item=item)  # fmt: skip
+        _hold_next(item, day, policy)
+    return len(expired)

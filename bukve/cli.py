@@ -1,0 +1,183 @@
+"""The `bukve` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from typing import Any
+
+
+def _setup(database_url: str | None = None) -> None:
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bukve.settings")
+    os.environ.setdefault("BUKVE_DEMO", "true")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.VAR_DIR.mkdir(exist_ok=True)
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"bukve {command}: {message}", file=sys.stderr)
+    return 2
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from bukve.simulate.scenario import ScenarioError, load
+
+    try:
+        scenario = load(args.scenario)
+    except ScenarioError as error:
+        return _fail("simulate", str(error))
+    _setup("sqlite://:memory:")
+    _migrate()
+    from bukve.simulate.runner import run
+
+    report = run(scenario, explain=args.explain)
+    json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
+    print()
+    return 0
+
+
+def cmd_daily(args: argparse.Namespace) -> int:
+    _setup()
+    from bukve.circulation.services import daily_run
+    from bukve.libraries.models import Library
+
+    libraries = Library.objects.order_by("code")
+    if args.library:
+        libraries = libraries.filter(code=args.library)
+        if not libraries:
+            return _fail("daily", f"unknown library {args.library!r}")
+    for library in libraries:
+        for run in daily_run(library=library, until=args.date):
+            print(f"{library.code} {run.date}: {run.notices} notices, {run.charges} charges, "
+                  f"{run.holds_expired} holds expired")  # fmt: skip
+    return 0
+
+
+def _policy_lines(policy: Any) -> list[str]:
+    """The policy as dotted keys with values; assumed values are marked."""
+    lines = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, sub)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for n, sub in enumerate(value):
+                walk(f"{prefix}.{sub.get('id', sub.get('group', n))}", sub)
+        else:
+            mark = "   [assumed: to be confirmed]" if policy.is_assumed(prefix) else ""
+            lines.append(f"{prefix} = {value}{mark}")
+
+    walk("", {k: v for k, v in policy.data.items() if k != "assumed"})
+    return lines
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    from bukve.rules.policy import PolicyError
+
+    _setup()
+    from bukve.libraries.services import library_load, preset_read
+
+    try:
+        policy = preset_read(args.preset)
+    except PolicyError as error:
+        return _fail(f"library {args.action}", str(error))
+    if args.action == "show":
+        print(f"{policy.name} ({policy.id}), valid from {policy.valid_from}")
+        print("\n".join(_policy_lines(policy)))
+        return 0
+    _migrate()
+    library = library_load(policy=policy)
+    print(f"loaded {library.code}: {library.name} ({library.branches.count()} branches)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    from django.core.management import call_command
+
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    from bukve.demo import demo_load
+
+    demo_load(out=sys.stdout)
+    return cmd_serve(args)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bukve manage", *args.rest])
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bukve", description="Bukve, the library system.")
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("simulate", help="play a scenario against a library's rules")
+    s.add_argument("scenario", help="scenario file (YAML or JSON)")
+    s.add_argument("--explain", action="store_true", help="itemise each fine day by day")
+    s.set_defaults(func=cmd_simulate)
+
+    s = sub.add_parser("daily", help="run the daily run (catching up missed days)")
+    s.add_argument("--date", type=_date, default=None, help="run up to this day (default today)")
+    s.add_argument("--library", help="only this library (code)")
+    s.set_defaults(func=cmd_daily)
+
+    s = sub.add_parser("library", help="load or show a library's rules")
+    s.add_argument("action", choices=["load", "show"])
+    s.add_argument("preset", help="maribor, velenje, tolmin, ravne or a path to a TOML file")
+    s.set_defaults(func=cmd_library)
+
+    for name, func, text in (("serve", cmd_serve, "serve the web app"),
+                             ("demo", cmd_demo, "load the demo libraries and serve")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--port", type=int, default=8000)
+        s.set_defaults(func=func)
+
+    s = sub.add_parser("manage", help="Django management commands")
+    s.add_argument("rest", nargs=argparse.REMAINDER)
+    s.set_defaults(func=cmd_manage)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if not getattr(args, "func", None):
+        p.print_help()
+        return 0
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

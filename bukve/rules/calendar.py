@@ -1,0 +1,117 @@
+"""Open days of a branch: weekly schedule, seasonal schedules, holidays and closures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays as holidays_lib
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MON_FRI = frozenset(range(5))
+MON_SAT = frozenset(range(6))
+
+
+@lru_cache(maxsize=256)
+def _holidays_of_year(year: int) -> dict[date, str]:
+    # Default category only: the work-free days (RULES.md 1). Names in Slovenian.
+    return dict(holidays_lib.country_holidays("SI", years=year, language="sl"))
+
+
+def holiday_name(day: date) -> str | None:
+    """The Slovenian name of the work-free holiday on `day`, or None."""
+    return _holidays_of_year(day.year).get(day)
+
+
+@dataclass(frozen=True)
+class Season:
+    """A seasonal schedule (e.g. Maribor's summer) from (month, day) to (month, day), inclusive."""
+
+    name: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+    weekdays: frozenset[int]
+
+    def covers(self, day: date) -> bool:
+        key = (day.month, day.day)
+        if self.start <= self.end:
+            return self.start <= key <= self.end
+        return key >= self.start or key <= self.end  # a season across New Year
+
+
+@dataclass(frozen=True)
+class Closure:
+    start: date
+    end: date
+    reason: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class BranchCalendar:
+    """When a branch is open. Weekdays are 0 (Monday) to 6 (Sunday)."""
+
+    weekdays: frozenset[int] = MON_SAT
+    seasons: tuple[Season, ...] = ()
+    closures: tuple[Closure, ...] = field(default=())
+
+    def season_on(self, day: date) -> Season | None:
+        return next((s for s in self.seasons if s.covers(day)), None)
+
+    def closure_on(self, day: date) -> Closure | None:
+        return next((c for c in self.closures if c.covers(day)), None)
+
+    def closed_reason(self, day: date) -> str | None:
+        """Why the branch is closed on `day` (None when it is open).
+
+        The order is the one a librarian would name first: a holiday, then an extraordinary
+        closure, then the schedule (a seasonal one says so).
+        """
+        name = holiday_name(day)
+        if name:
+            return f"holiday: {name}"
+        if self.closure_on(day):
+            return "closure"
+        season = self.season_on(day)
+        if season is not None and day.weekday() not in season.weekdays:
+            if day.weekday() in self.weekdays:
+                return season.name
+        weekdays = season.weekdays if season is not None else self.weekdays
+        if day.weekday() not in weekdays:
+            return WEEKDAY_NAMES[day.weekday()]
+        return None
+
+    def is_open(self, day: date) -> bool:
+        return self.closed_reason(day) is None
+
+    def next_open_day(self, day: date) -> date:
+        """`day` itself when open, else the first open day after it."""
+        for _ in range(400):
+            if self.is_open(day):
+                return day
+            day += timedelta(days=1)
+        raise ValueError("branch has no open day within a year")
+
+    def nth_open_day_after(self, day: date, n: int) -> date:
+        """The n-th open day strictly after `day`."""
+        count = 0
+        for _ in range(400 + n * 7):
+            day += timedelta(days=1)
+            if self.is_open(day):
+                count += 1
+                if count == n:
+                    return day
+        raise ValueError("branch has too few open days")
+
+
+def days_between(start: date, end: date) -> Iterator[date]:
+    """The days of the half-open stretch (start, end]."""
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        yield day
+

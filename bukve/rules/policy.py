@@ -1,0 +1,425 @@
+"""The Policy value: everything a library decides, read from a preset file.
+
+A policy is plain data (`bukve/presets/*.toml`). `policy_from_dict` checks it strictly and
+names the offending key in its error, so a malformed file never loads half-way. Values the
+library has not confirmed are listed under `assumed` (dotted key paths) and shown as
+"to be confirmed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from bukve.rules.calendar import BranchCalendar, Closure, Season
+
+MATERIALS = (
+    "book", "map", "cdrom", "reading_device", "toy", "magazine", "newspaper", "ebook",
+    "audio", "video", "dvd", "music_cd",
+)  # fmt: skip
+BOOK_MATERIAL = frozenset(MATERIALS[:8])
+NON_BOOK_MATERIAL = frozenset(MATERIALS[8:])
+CATEGORIES = (
+    "adult", "child", "youth", "pupil", "student", "pensioner", "unemployed", "disabled",
+    "librarian", "staff", "retired_staff", "mobile_only", "legal_entity",
+)  # fmt: skip
+CHANNELS = ("desk", "phone", "online", "selfcheck")
+CENT = Decimal("0.01")
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message starts with the offending key."""
+
+
+def money(value: Any, key: str = "amount") -> Decimal:
+    """A Decimal with two places; floats are refused because they are not exact."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise PolicyError(f"{key}: write amounts as strings, e.g. \"0.10\"")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise PolicyError(f"{key}: not an amount: {value!r}") from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
+        raise PolicyError(f"{key}: not an amount in cents: {value!r}")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ByMaterial:
+    """A value per material with a default for the rest."""
+
+    values: Mapping[str, Any]
+    default: Any = None
+
+    def get(self, material: str) -> Any:
+        return self.values.get(material, self.default)
+
+
+@dataclass(frozen=True)
+class NoticeStep:
+    level: int  # 1, 2, ...; the hand-over to collection has level 0
+    days: int
+    fee: Decimal
+    registered_mail: bool = False
+    collection: bool = False
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """Notice levels. anchor "previous": each step counts from the one before it (the 1st from
+    the due date); anchor "due": every step counts from the due date (Tolmin's mobile library).
+    """
+
+    anchor: str
+    steps: tuple[NoticeStep, ...]
+
+
+@dataclass(frozen=True)
+class FineRules:
+    method: str  # "daily" (per chargeable day) or "period" (per started period)
+    chargeable: str = "open_days"  # "open_days" of the branch or "working_days" (Mon-Fri)
+    tolerance_days: int = 0
+    period_days: int = 0
+    stop_at_level: int | None = None
+    rates: ByMaterial = field(default_factory=lambda: ByMaterial({}, Decimal("0.00")))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Loan rules of a kind of branch: the standard branches or the mobile library."""
+
+    loan_days: ByMaterial
+    renewal_days: ByMaterial  # None for a material means it cannot be renewed
+    max_renewals: int | None
+    not_for_loan: frozenset[str]
+    not_renewable: frozenset[str]
+    fines: FineRules
+    ladders: ByMaterial  # material -> ladder name
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: str
+    name: str
+    address: str
+    profile: str
+    calendar: BranchCalendar
+
+    @property
+    def mobile(self) -> bool:
+        return self.profile == "mobile"
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    valid_from: date
+    branches: tuple[Branch, ...]
+    profiles: Mapping[str, Profile]
+    ladders: Mapping[str, Ladder]
+    overdue_renewal_channels: frozenset[str]
+    debt_blocks: bool
+    debt_age_months: int
+    return_noticed_items_before_paying: bool
+    fine_exempt_categories: frozenset[str]
+    guardian_age: int
+    max_loans: int | None
+    offline_max_loans: int | None
+    hold_pickup_open_days: int
+    hold_not_collected_fee: Decimal
+    locker_days: int | None
+    locker_not_collected_fee: Decimal
+    lost_processing_fee: Decimal
+    lost_price_multiplier: ByMaterial
+    lost_without_processing: frozenset[str]
+    assumed: tuple[str, ...]
+    data: Mapping[str, Any]
+
+    def branch(self, branch_id: str) -> Branch:
+        for branch in self.branches:
+            if branch.id == branch_id:
+                return branch
+        raise KeyError(branch_id)
+
+    def profile_of(self, branch_id: str) -> Profile:
+        return self.profiles[self.branch(branch_id).profile]
+
+    def ladder_for(self, branch_id: str, material: str) -> Ladder:
+        return self.ladders[self.profile_of(branch_id).ladders.get(material)]
+
+    def is_assumed(self, key: str) -> bool:
+        return any(key == a or key.startswith(a + ".") for a in self.assumed)
+
+
+# --- reading a policy file -------------------------------------------------------------------
+
+
+class _Reader:
+    """Typed access to a nested dict that reports the full key path on any problem."""
+
+    def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
+        if not isinstance(data, Mapping):
+            raise PolicyError(f"{path or 'policy'}: expected a table")
+        self.data = data
+        self.path = path
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def raw(self, name: str, default: Any = ..., required: bool = True) -> Any:
+        self.used.add(name)
+        if name not in self.data:
+            if default is ...:
+                raise PolicyError(f"{self.key(name)}: missing")
+            return default
+        return self.data[name]
+
+    def str(self, name: str, default: Any = ...) -> str:
+        value = self.raw(name, default)
+        if not isinstance(value, str):
+            raise PolicyError(f"{self.key(name)}: expected text")
+        return value
+
+    def int(self, name: str, default: Any = ..., minimum: int = 0) -> Any:
+        value = self.raw(name, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise PolicyError(f"{self.key(name)}: expected a whole number >= {minimum}")
+        return value
+
+    def bool(self, name: str, default: Any = ...) -> bool:
+        value = self.raw(name, default)
+        if not isinstance(value, bool):
+            raise PolicyError(f"{self.key(name)}: expected true or false")
+        return value
+
+    def money(self, name: str, default: Any = ...) -> Decimal:
+        return money(self.raw(name, default), self.key(name))
+
+    def table(self, name: str, default: Any = ...) -> _Reader:
+        return _Reader(self.raw(name, default), self.key(name))
+
+    def list(self, name: str, default: Any = ...) -> list[Any]:
+        value = self.raw(name, default)
+        if not isinstance(value, list):
+            raise PolicyError(f"{self.key(name)}: expected a list")
+        return value
+
+    def choices(self, name: str, allowed: tuple[str, ...], default: Any = ...) -> frozenset[str]:
+        values = self.list(name, default)
+        for value in values:
+            if value not in allowed:
+                raise PolicyError(f"{self.key(name)}: unknown value {value!r}")
+        return frozenset(values)
+
+    def one_of(self, name: str, allowed: tuple[str, ...], default: Any = ...) -> str:
+        value = self.str(name, default)
+        if value not in allowed:
+            raise PolicyError(f"{self.key(name)}: expected one of {', '.join(allowed)}")
+        return value
+
+    def by_material(self, name: str, convert: Any, default: Any = ...) -> ByMaterial:
+        table = self.table(name, default)
+        values = {}
+        for material, value in table.data.items():
+            if material != "default" and material not in MATERIALS:
+                raise PolicyError(f"{table.key(material)}: unknown material")
+            values[material] = convert(value, table.key(material))
+        fallback = values.pop("default", None)
+        return ByMaterial(values, fallback)
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise PolicyError(f"{self.key(unknown[0])}: unknown key")
+
+
+def _days(value: Any, key: str) -> int | None:
+    if value is None or value is False:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PolicyError(f"{key}: expected a number of days >= 1")
+    return value
+
+
+def _weekdays(reader: _Reader, name: str, default: Any = ...) -> frozenset[int]:
+    values = reader.list(name, default)
+    if not values or any(not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 7 for v in values):
+        raise PolicyError(f"{reader.key(name)}: expected ISO weekdays 1 (Monday) to 7 (Sunday)")
+    return frozenset(v - 1 for v in values)
+
+
+def _month_day(reader: _Reader, name: str) -> tuple[int, int]:
+    text = reader.str(name)
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        date(2024, month, day)
+    except ValueError:
+        raise PolicyError(f"{reader.key(name)}: expected MM-DD") from None
+    return (month, day)
+
+
+def _branch(reader: _Reader, profiles: Mapping[str, Any]) -> Branch:
+    seasons = []
+    for i, raw in enumerate(reader.list("seasons", [])):
+        s = _Reader(raw, reader.key(f"seasons[{i}]"))
+        seasons.append(
+            Season(
+                name=s.str("name"),
+                start=_month_day(s, "from"),
+                end=_month_day(s, "to"),
+                weekdays=_weekdays(s, "weekdays"),
+            )
+        )
+        s.done()
+    profile = reader.str("profile", "standard")
+    if profile not in profiles:
+        raise PolicyError(f"{reader.key('profile')}: no such profile {profile!r}")
+    branch = Branch(
+        id=reader.str("id"),
+        name=reader.str("name"),
+        address=reader.str("address", ""),
+        profile=profile,
+        calendar=BranchCalendar(weekdays=_weekdays(reader, "weekdays"), seasons=tuple(seasons)),
+    )
+    reader.done()
+    return branch
+
+
+def _ladder(reader: _Reader) -> Ladder:
+    anchor = reader.one_of("anchor", ("previous", "due"), "previous")
+    steps = []
+    for i, raw in enumerate(reader.list("steps")):
+        s = _Reader(raw, reader.key(f"steps[{i}]"))
+        collection = s.bool("collection", False)
+        step = NoticeStep(
+            level=0 if collection else s.int("level", minimum=1),
+            days=s.int("days", minimum=1),
+            fee=s.money("fee"),
+            registered_mail=s.bool("registered_mail", False),
+            collection=collection,
+        )
+        s.done()
+        steps.append(step)
+    reader.done()
+    return Ladder(anchor=anchor, steps=tuple(steps))
+
+
+def _profile(reader: _Reader, ladders: Mapping[str, Ladder]) -> Profile:
+    f = reader.table("fines")
+    method = f.one_of("method", ("daily", "period"))
+    fines = FineRules(
+        method=method,
+        chargeable=f.one_of("chargeable", ("open_days", "working_days"), "open_days"),
+        tolerance_days=f.int("tolerance_days", 0),
+        period_days=f.int("period_days", minimum=1) if method == "period" else 0,
+        stop_at_level=f.int("stop_at_level", None, minimum=1),
+        rates=f.by_material("rates", money),
+    )
+    f.done()
+    if fines.rates.default is None:
+        raise PolicyError(f"{f.key('rates')}.default: missing")
+    ladder_names = reader.by_material("ladders", lambda v, k: v)
+    for name in [ladder_names.default, *ladder_names.values.values()]:
+        if name not in ladders:
+            raise PolicyError(f"{reader.key('ladders')}: no such ladder {name!r}")
+    loan_days = reader.by_material("loan_days", _days)
+    if loan_days.default is None:
+        raise PolicyError(f"{reader.key('loan_days')}.default: missing")
+    profile = Profile(
+        loan_days=loan_days,
+        renewal_days=reader.by_material("renewal_days", _days),
+        max_renewals=None
+        if reader.raw("max_renewals", None) == "unlimited"
+        else reader.int("max_renewals", None),
+        not_for_loan=reader.choices("not_for_loan", MATERIALS, []),
+        not_renewable=reader.choices("not_renewable", MATERIALS, []),
+        fines=fines,
+        ladders=ladder_names,
+    )
+    reader.done()
+    return profile
+
+
+def policy_from_dict(data: Mapping[str, Any]) -> Policy:
+    """Check a parsed preset and build the Policy; raise PolicyError naming the bad key."""
+    top = _Reader(data)
+    ladders_reader = top.table("ladders")
+    ladders = {name: _ladder(ladders_reader.table(name)) for name in ladders_reader.data}
+    profiles_reader = top.table("profiles")
+    profiles = {
+        name: _profile(profiles_reader.table(name), ladders) for name in profiles_reader.data
+    }
+    if "standard" not in profiles:
+        raise PolicyError("profiles.standard: missing")
+    branches = tuple(
+        _branch(_Reader(raw, f"branches[{i}]"), profiles)
+        for i, raw in enumerate(top.list("branches"))
+    )
+    if not branches:
+        raise PolicyError("branches: at least one branch is needed")
+    valid_from = top.raw("valid_from")
+    if not isinstance(valid_from, date):
+        raise PolicyError("valid_from: expected a date (YYYY-MM-DD)")
+    c = top.table("circulation")
+    h = top.table("holds")
+    lost = top.table("lost")
+    policy = Policy(
+        id=top.str("id"),
+        name=top.str("name"),
+        valid_from=valid_from,
+        branches=branches,
+        profiles=profiles,
+        ladders=ladders,
+        overdue_renewal_channels=c.choices("overdue_renewal_channels", CHANNELS),
+        debt_blocks=c.bool("debt_blocks"),
+        debt_age_months=c.int("debt_age_months", 1, minimum=1),
+        return_noticed_items_before_paying=c.bool("return_noticed_items_before_paying", False),
+        fine_exempt_categories=c.choices("fine_exempt_categories", CATEGORIES, []),
+        guardian_age=c.int("guardian_age", 15, minimum=1),
+        max_loans=c.int("max_loans", None, minimum=1),
+        offline_max_loans=c.int("offline_max_loans", None, minimum=1),
+        hold_pickup_open_days=h.int("pickup_open_days", minimum=1),
+        hold_not_collected_fee=h.money("not_collected_fee", "0.00"),
+        locker_days=h.int("locker_days", None, minimum=1),
+        locker_not_collected_fee=h.money("locker_not_collected_fee", "0.00"),
+        lost_processing_fee=lost.money("processing_fee"),
+        lost_price_multiplier=lost.by_material("price_multiplier", _multiplier, {}),
+        lost_without_processing=lost.choices("without_processing", MATERIALS, []),
+        assumed=tuple(top.list("assumed", [])),
+        data=data,
+    )
+    # Sections read by other parts of Bukve (membership, prices) are kept as plain data.
+    for name in ("membership", "cards", "prices", "payment", "holds_extra", "vat"):
+        top.raw(name, None)
+    for reader in (c, h, lost, top):
+        reader.done()
+    for key in policy.assumed:
+        if not _has_key(data, key):
+            raise PolicyError(f"assumed: {key!r} names no key of this policy")
+    return policy
+
+
+def _multiplier(value: Any, key: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | str) or Decimal(str(value)) <= 0:
+        raise PolicyError(f"{key}: expected a positive multiplier")
+    return Decimal(str(value))
+
+
+def _has_key(data: Any, dotted: str) -> bool:
+    for part in dotted.split("."):
+        if isinstance(data, list):
+            data = next((d for d in data if isinstance(d, Mapping) and d.get("id") == part), None)
+            if data is None:
+                return False
+        elif isinstance(data, Mapping) and part in data:
+            data = data[part]
+        else:
+            return False
+    return True

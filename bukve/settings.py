@@ -1,0 +1,99 @@
+"""Settings, read from the environment strictly (STYLE.md 7).
+
+BUKVE_DEBUG        "true" or "false" (default false)
+BUKVE_SECRET_KEY   required unless debug
+DATABASE_URL       default: SQLite in var/bukve.sqlite3 of the checkout
+BUKVE_ALLOWED_HOSTS comma-separated (default: localhost names)
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str = "false") -> bool:
+    value = os.environ.get(name, default)
+    if value not in ("true", "false"):
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+    return value == "true"
+
+
+DEBUG = envbool("BUKVE_DEBUG")
+SECRET_KEY = os.environ.get("BUKVE_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and os.environ.get("BUKVE_DEMO") != "true":
+        raise ImproperlyConfigured("set BUKVE_SECRET_KEY (or BUKVE_DEBUG=true for development)")
+    SECRET_KEY = "insecure-development-key-" + os.environ.get("USER", "bukve")
+
+ALLOWED_HOSTS = os.environ.get("BUKVE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "bukve.libraries",
+    "bukve.catalog",
+    "bukve.members",
+    "bukve.circulation",
+    "bukve.accounts",
+    "bukve.notices",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bukve.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "bukve" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+WSGI_APPLICATION = "bukve.wsgi.application"
+
+VAR_DIR = BASE_DIR / "var"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bukve.sqlite3'}"),
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait for a lock instead of failing at once when the daily run and the web app overlap.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "sl"
+LANGUAGES = [("sl", "Slovenščina"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "bukve" / "locale"]
+TIME_ZONE = "Europe/Ljubljana"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
