@@ -59,6 +59,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_daily(args: argparse.Namespace) -> int:
     _setup()
+    _migrate()
     from bukve.circulation.services import daily_run
     from bukve.libraries.models import Library
 
@@ -176,7 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         p.print_help()
         return 0
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        # No traceback reaches a user; a developer gets one with BUKVE_DEBUG=true.
+        if os.environ.get("BUKVE_DEBUG") == "true":
+            raise
+        return _fail(args.command, f"internal error: {type(error).__name__}: {error}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ library has not confirmed are listed under `assumed` (dotted key paths) and show
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,7 +153,16 @@ class Policy:
         return self.ladders[self.profile_of(branch_id).ladders.get(material)]
 
     def is_assumed(self, key: str) -> bool:
-        return any(key == a or key.startswith(a + ".") for a in self.assumed)
+        """Whether the value at dotted `key` is assumed; `*` in an assumed path matches any
+        one part (e.g. `ladders.standard.steps.*.fee`)."""
+        parts = key.split(".")
+        for assumed in self.assumed:
+            pattern = assumed.split(".")
+            if len(parts) >= len(pattern) and all(
+                p in ("*", k) for p, k in zip(pattern, parts, strict=False)
+            ):
+                return True
+        return False
 
 
 # --- reading a policy file -------------------------------------------------------------------
@@ -161,17 +171,17 @@ class Policy:
 class _Reader:
     """Typed access to a nested dict that reports the full key path on any problem."""
 
-    def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
+    def __init__(self, data: Mapping[builtins.str, Any], path: builtins.str = "") -> None:
         if not isinstance(data, Mapping):
             raise PolicyError(f"{path or 'policy'}: expected a table")
         self.data = data
         self.path = path
         self.used: set[str] = set()
 
-    def key(self, name: str) -> str:
+    def key(self, name: builtins.str) -> builtins.str:
         return f"{self.path}.{name}" if self.path else name
 
-    def raw(self, name: str, default: Any = ..., required: bool = True) -> Any:
+    def raw(self, name: builtins.str, default: Any = ..., required: builtins.bool = True) -> Any:
         self.used.add(name)
         if name not in self.data:
             if default is ...:
@@ -179,13 +189,13 @@ class _Reader:
             return default
         return self.data[name]
 
-    def str(self, name: str, default: Any = ...) -> str:
+    def str(self, name: builtins.str, default: Any = ...) -> builtins.str:
         value = self.raw(name, default)
         if not isinstance(value, str):
             raise PolicyError(f"{self.key(name)}: expected text")
         return value
 
-    def int(self, name: str, default: Any = ..., minimum: int = 0) -> Any:
+    def int(self, name: builtins.str, default: Any = ..., minimum: builtins.int = 0) -> Any:
         value = self.raw(name, default)
         if value is None:
             return None
@@ -193,38 +203,42 @@ class _Reader:
             raise PolicyError(f"{self.key(name)}: expected a whole number >= {minimum}")
         return value
 
-    def bool(self, name: str, default: Any = ...) -> bool:
+    def bool(self, name: builtins.str, default: Any = ...) -> builtins.bool:
         value = self.raw(name, default)
         if not isinstance(value, bool):
             raise PolicyError(f"{self.key(name)}: expected true or false")
         return value
 
-    def money(self, name: str, default: Any = ...) -> Decimal:
+    def money(self, name: builtins.str, default: Any = ...) -> Decimal:
         return money(self.raw(name, default), self.key(name))
 
-    def table(self, name: str, default: Any = ...) -> _Reader:
+    def table(self, name: builtins.str, default: Any = ...) -> _Reader:
         return _Reader(self.raw(name, default), self.key(name))
 
-    def list(self, name: str, default: Any = ...) -> list[Any]:
+    def list(self, name: builtins.str, default: Any = ...) -> builtins.list[Any]:
         value = self.raw(name, default)
         if not isinstance(value, list):
             raise PolicyError(f"{self.key(name)}: expected a list")
         return value
 
-    def choices(self, name: str, allowed: tuple[str, ...], default: Any = ...) -> frozenset[str]:
+    def choices(
+        self, name: builtins.str, allowed: tuple[builtins.str, ...], default: Any = ...
+    ) -> frozenset[builtins.str]:
         values = self.list(name, default)
         for value in values:
             if value not in allowed:
                 raise PolicyError(f"{self.key(name)}: unknown value {value!r}")
         return frozenset(values)
 
-    def one_of(self, name: str, allowed: tuple[str, ...], default: Any = ...) -> str:
+    def one_of(
+        self, name: builtins.str, allowed: tuple[builtins.str, ...], default: Any = ...
+    ) -> builtins.str:
         value = self.str(name, default)
         if value not in allowed:
             raise PolicyError(f"{self.key(name)}: expected one of {', '.join(allowed)}")
         return value
 
-    def by_material(self, name: str, convert: Any, default: Any = ...) -> ByMaterial:
+    def by_material(self, name: builtins.str, convert: Any, default: Any = ...) -> ByMaterial:
         table = self.table(name, default)
         values = {}
         for material, value in table.data.items():
@@ -413,13 +427,17 @@ def _multiplier(value: Any, key: str) -> Decimal:
 
 
 def _has_key(data: Any, dotted: str) -> bool:
-    for part in dotted.split("."):
-        if isinstance(data, list):
-            data = next((d for d in data if isinstance(d, Mapping) and d.get("id") == part), None)
-            if data is None:
-                return False
-        elif isinstance(data, Mapping) and part in data:
-            data = data[part]
-        else:
-            return False
-    return True
+    """Whether a dotted path names a value; list entries are named by `id`, index or `*`."""
+    if not dotted:
+        return True
+    part, _, rest = dotted.partition(".")
+    if isinstance(data, list):
+        if part == "*":
+            return bool(data) and all(_has_key(d, rest) for d in data)
+        if part.isdigit():
+            return int(part) < len(data) and _has_key(data[int(part)], rest)
+        match = [d for d in data if isinstance(d, Mapping) and d.get("id") == part]
+        return bool(match) and _has_key(match[0], rest)
+    if isinstance(data, Mapping) and part in data:
+        return _has_key(data[part], rest)
+    return False
