@@ -43,6 +43,7 @@ from bukve.rules.calendar import BranchCalendar
 
 T = TypeVar("T")
 HISTORY_DAYS = 120
+VISIT_CHANCE = 0.04  # that a member comes to borrow on an open day of their branch
 SEED = 1848  # the year of Zdravljica's first draft; any fixed number would do
 
 # (username, password, library code or None for the administrator)
@@ -389,9 +390,12 @@ class History:
         self.plan_pickups(day)
         self.returns_and_renewals(day)
         self.collect_holds(day)
+        shelf: dict[int, list[Item]] = {}
+        for item in Item.objects.filter(library=self.library, status=Item.SHELF):
+            shelf.setdefault(item.branch_id, []).append(item)
         for branch in self.branches:
             if self.is_open(branch.pk, day):
-                self.visits(branch, day)
+                self.visits(branch, day, shelf.get(branch.pk, []))
         if self.rng.random() < 0.4:
             self.reserve(day)
         if self.rng.random() < 0.3:
@@ -456,18 +460,13 @@ class History:
             plan.renew_on = None
             plan.return_on = self.return_day(renewed.checkout_date, renewed.due_date)
 
-    def visits(self, branch: Branch, day: date) -> None:
-        members = [pk for pk, b in self.home.items() if b.pk == branch.pk]
-        if not members:
-            return
-        visitors = self.rng.randint(0, 2) if len(members) < 12 else self.rng.randint(1, 3)
-        shelf = list(
-            Item.objects.filter(branch=branch, status=Item.SHELF).select_related("record")
-        )
-        for pk in self.rng.sample(members, min(visitors, len(members))):
+    def visits(self, branch: Branch, day: date, shelf: list[Item]) -> None:
+        """Each member comes to their branch on an open day now and then."""
+        for pk, home in self.home.items():
+            if home.pk != branch.pk or self.rng.random() >= VISIT_CHANCE:
+                continue
             member = self.members[pk]
-            wanted = self.rng.choices([1, 2, 3], [50, 35, 15])[0]
-            for _ in range(wanted):
+            for _ in range(self.rng.choices([1, 2, 3], [55, 35, 10])[0]):
                 item = self.choose(member, shelf)
                 if item is None:
                     break

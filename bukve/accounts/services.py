@@ -6,6 +6,7 @@ the next charges as they are recorded (RULES.md 1, Debts and blocks).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -20,7 +21,8 @@ from bukve.rules.money import old_debt_cutoff
 ZERO = Decimal("0.00")
 
 
-def charge_record(*, member: Member, day: date, kind: str, amount: Decimal, **links: object) -> Charge:
+def charge_record(*, member: Member, day: date, kind: str, amount: Decimal,
+                  **links: object) -> Charge:
     """Record a debt and settle it from the member's credit. Caller holds the member lock."""
     charge = Charge.objects.create(
         library_id=member.library_id,
@@ -35,27 +37,67 @@ def charge_record(*, member: Member, day: date, kind: str, amount: Decimal, **li
     return charge
 
 
+def charges_record(*, charges: Sequence[Charge]) -> None:
+    """Record many debts at once (the daily run's fines and notice fees), with the same
+    result as `charge_record` called for each in the given order.
+
+    The charges come unsaved, with member, date, kind, amount and links; the library and the
+    open amount are filled in here. Only a member with a credit (a payment not yet allocated)
+    has anything to settle, so only their charges are saved one by one and settled; the rest
+    are inserted together. The order is kept, so ids, which break ties between charges of
+    the same day when settling oldest first, are the same. Caller holds the members' locks.
+    """
+    if not charges:
+        return
+    with_credit = set(
+        Payment.objects.filter(
+            member_id__in={c.member_id for c in charges}, unallocated__gt=0
+        ).values_list("member_id", flat=True)
+    )
+    batch: list[Charge] = []
+    for charge in charges:
+        charge.library_id = charge.member.library_id
+        charge.open_amount = charge.amount
+        if charge.member_id in with_credit:
+            Charge.objects.bulk_create(batch)
+            batch = []
+            charge.save(force_insert=True)
+            _settle(charge.member)
+        else:
+            batch.append(charge)
+    Charge.objects.bulk_create(batch)
+
+
 def _settle(member: Member) -> None:
-    """Allocate unallocated payments to open charges, oldest first."""
+    """Allocate unallocated payments to open charges, oldest first.
+
+    The allocations are inserted together and each payment is saved once, when its share
+    is worked out, instead of after every allocation.
+    """
     payments = list(
         Payment.objects.filter(member=member, unallocated__gt=0).order_by("date", "id")
     )
     if not payments:
         return
+    allocations: list[Allocation] = []
+    paid_from: dict[int, Payment] = {}  # the payments allocated from, to save
     charges = Charge.objects.filter(member=member, open_amount__gt=0).order_by("date", "id")
     for charge in charges:
         while charge.open_amount > 0 and payments:
             payment = payments[0]
             amount = min(payment.unallocated, charge.open_amount)
-            Allocation.objects.create(payment=payment, charge=charge, amount=amount)
+            allocations.append(Allocation(payment=payment, charge=charge, amount=amount))
             payment.unallocated -= amount
             charge.open_amount -= amount
-            payment.save(update_fields=["unallocated"])
+            paid_from[payment.pk] = payment
             if payment.unallocated == 0:
                 payments.pop(0)
         charge.save(update_fields=["open_amount"])
         if not payments:
             break
+    Allocation.objects.bulk_create(allocations)
+    for payment in paid_from.values():
+        payment.save(update_fields=["unallocated"])
 
 
 def payment_take(*, member: Member, day: date, amount: Decimal | None = None,

@@ -6,6 +6,7 @@ of a title, by id), then the member, then the member's loans and charges.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from bukve.accounts.models import Charge
-from bukve.accounts.services import charge_record, has_old_debt, open_debt
+from bukve.accounts.services import charge_record, charges_record, has_old_debt, open_debt
 from bukve.catalog.models import Item
 from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.libraries.models import Branch, Library
@@ -428,42 +429,127 @@ def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
         return run
 
 
+NOTICE_BATCH = 1000  # loans per batch of the daily run's notices: bounds its memory
+
+
 def _notices_due(library: Library, day: date, policy: Policy,
                  calendars: dict[int, BranchCalendar]) -> tuple[int, int]:
-    due_loans = list(
+    """Issue the notices falling due on `day`; returns (notices, charges).
+
+    The loans are taken in batches of whole members (a member's notices group their loans),
+    so the run's memory is bounded by the batch, and each batch is written with a few bulk
+    queries rather than several queries per loan. Only the ids of the day's loans are held
+    for the whole run: they are read once at the start, as one consistent list.
+    """
+    due = list(
         Loan.objects.filter(library=library, status=Loan.OUT, next_notice_date__lte=day)
-        .select_related("item", "branch", "library")
         .order_by("member_id", "id")
+        .values_list("member_id", "id")
     )
-    if not due_loans:
-        return 0, 0
+    fine_of = _fines_of_day(library, day, policy, calendars)
+    notices_issued = charges = 0
+    for ids in _whole_members(due, NOTICE_BATCH):
+        batch_notices, batch_charges = _notices_batch(library, day, policy, ids, fine_of)
+        notices_issued += batch_notices
+        charges += batch_charges
+    return notices_issued, charges
+
+
+def _whole_members(rows: list[tuple[int, int]], size: int) -> Iterator[list[int]]:
+    """Loan ids from (member, loan) rows sorted by member, in batches of about `size` that
+    never split a member's loans."""
+    batch: list[int] = []
+    previous = None
+    for member_id, loan_id in rows:
+        if len(batch) >= size and member_id != previous:
+            yield batch
+            batch = []
+        batch.append(loan_id)
+        previous = member_id
+    if batch:
+        yield batch
+
+
+def _fines_of_day(library: Library, day: date, policy: Policy,
+                  calendars: dict[int, BranchCalendar]) -> Callable[[Loan], fines.Fine]:
+    """`loan_fine(loan, day)` for the loans of one daily run, with the policy, the fine rates
+    and the branch calendars read once. A fine ending today depends only on the due date,
+    the branch and the material, so each is computed once per run."""
+    rates: dict[tuple[str, str], fines.Rates] = {}
+    computed: dict[tuple[date, int, str], fines.Fine] = {}
+
+    def fine_of(loan: Loan) -> fines.Fine:
+        key = (loan.due_date, loan.branch_id, loan.item.material)
+        if key not in computed:
+            profile = loan.branch.profile
+            if (profile, loan.item.material) not in rates:
+                rates[profile, loan.item.material] = fine_rates(library, profile,
+                                                                loan.item.material)
+            if loan.branch_id not in calendars:
+                calendars[loan.branch_id] = calendar_for(loan.branch)
+            computed[key] = fines.fine(loan.due_date, day, policy.profiles[profile].fines,
+                                       calendars[loan.branch_id],
+                                       rates[profile, loan.item.material])  # fmt: skip
+        return computed[key]
+
+    return fine_of
+
+
+def _notices_batch(library: Library, day: date, policy: Policy, ids: list[int],
+                   fine_of: Callable[[Loan], fines.Fine]) -> tuple[int, int]:
+    """Notices of one batch of loans (whole members): one notice per member and level,
+    listing the member's loans that reached it, with its fee; the fine stops at the level
+    the profile says. Locks: the batch's members (by id). Returns (notices, charges)."""
+    batch = list(
+        Loan.objects.filter(pk__in=ids).select_related("item", "branch")
+        .order_by("member_id", "id")
+    )  # fmt: skip
     members = {
         m.pk: m
         for m in Member.objects.select_for_update()
-        .filter(pk__in={loan.member_id for loan in due_loans})
+        .filter(pk__in={loan.member_id for loan in batch})
         .order_by("pk")
     }
     groups: dict[tuple[int, int, bool], list[tuple[Loan, notices.NextStep]]] = {}
-    for loan in due_loans:
+    ladder_ended = []
+    for loan in batch:
         ladder = policy.ladder_for(loan.branch.code, loan.item.material)
         step = notices.next_step(ladder, loan.due_date, loan.notice_level, loan.last_notice_date)
         if step is None:
             loan.next_notice_date = None
-            loan.save(update_fields=["next_notice_date"])
+            ladder_ended.append(loan)
             continue
         key = (loan.member_id, step.step.level, step.step.collection)
         groups.setdefault(key, []).append((loan, step))
-    charges = 0
+    _loans_update(ladder_ended, ["next_notice_date"])
+
+    new_notices: list[Notice] = []
     for (member_id, level, collection), group in groups.items():
         member = members[member_id]
         step = group[0][1].step
         to = notices.addressee(member.pk, member.born, member.guardian_id, day,
                                policy.guardian_age)  # fmt: skip
-        notice = Notice.objects.create(
+        new_notices.append(Notice(
             library=library, member=member, addressee_id=to, level=level, date=day,
             collection=collection, registered_mail=step.registered_mail,
-        )  # fmt: skip
-        notice.loans.set([loan for loan, _ in group])
+        ))  # fmt: skip
+    Notice.objects.bulk_create(new_notices)
+    Notice.loans.through.objects.bulk_create(
+        Notice.loans.through(notice=notice, loan=loan)
+        for notice, group in zip(new_notices, groups.values(), strict=True)
+        for loan, _ in group
+    )
+
+    # The charges in the order charge_record would have recorded them: for each notice,
+    # the fines of its loans, then its fee.
+    new_charges: list[Charge] = []
+    noticed: list[Loan] = []
+    to_collection: list[Member] = []
+    charges = 0
+    for notice, ((member_id, level, collection), group) in zip(new_notices, groups.items(),
+                                                              strict=True):  # fmt: skip
+        member = members[member_id]
+        step = group[0][1].step
         for loan, _ in group:
             loan.notice_level += 1
             loan.last_notice_date = day
@@ -471,20 +557,47 @@ def _notices_due(library: Library, day: date, policy: Policy,
                 loan.handed_over_date = day
             stop = policy.profiles[loan.branch.profile].fines.stop_at_level
             if not collection and stop == level:
-                calendar = calendars.setdefault(loan.branch_id, calendar_for(loan.branch))
-                _record_fine(loan, member, policy, day, calendar)
+                # As _record_fine does, with the fine from the run's caches.
+                if not loan.fine_closed and not is_exempt(member, policy):
+                    fine = fine_of(loan)
+                    if fine.amount > 0:
+                        new_charges.append(Charge(
+                            member=member, date=day, kind="fine", amount=fine.amount,
+                            loan=loan, item=loan.item, units=fine.units,
+                            stretch_from=loan.due_date,
+                        ))  # fmt: skip
+                loan.fine_closed = True
                 charges += 1
             _schedule_notice(loan, policy)
-            loan.save(update_fields=["notice_level", "last_notice_date", "handed_over_date",
-                                     "fine_closed", "next_notice_date"])  # fmt: skip
+            noticed.append(loan)
         if collection and member.in_collection_since is None:
             member.in_collection_since = day
-            member.save(update_fields=["in_collection_since"])
+            to_collection.append(member)
         if step.fee > 0 and not is_exempt(member, policy):
-            charge_record(member=member, day=day, kind="collection" if collection else "notice",
-                          amount=step.fee, notice=notice, level=None if collection else level)
+            new_charges.append(Charge(
+                member=member, date=day, kind="collection" if collection else "notice",
+                amount=step.fee, notice=notice, level=None if collection else level,
+            ))  # fmt: skip
             charges += 1
+    _loans_update(noticed, ["notice_level", "last_notice_date", "handed_over_date",
+                            "fine_closed", "next_notice_date"])  # fmt: skip
+    if to_collection:
+        Member.objects.filter(pk__in=[m.pk for m in to_collection]).update(
+            in_collection_since=day
+        )
+    charges_record(charges=new_charges)
     return len(groups), charges
+
+
+def _loans_update(loans_: list[Loan], fields: list[str]) -> None:
+    """Save `fields` of many loans: one UPDATE for each distinct set of values. The loans
+    that reach the same step on the same day get the same values, so a batch needs only a
+    handful of queries (bulk_update would build a CASE expression per loan and field)."""
+    same: dict[tuple[object, ...], list[int]] = {}
+    for loan in loans_:
+        same.setdefault(tuple(getattr(loan, f) for f in fields), []).append(loan.pk)
+    for values, pks in same.items():
+        Loan.objects.filter(pk__in=pks).update(**dict(zip(fields, values, strict=True)))
 
 
 def _holds_expired(library: Library, day: date, policy: Policy) -> int:

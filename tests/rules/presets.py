@@ -10,7 +10,7 @@ import copy
 import tomllib
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,13 @@ def preset_data(library: str) -> dict[str, Any]:
     return copy.deepcopy(_raw(library))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _raw(library: str) -> dict[str, Any]:
     with open(PRESETS / f"{library}.toml", "rb") as f:
         return tomllib.load(f)
 
 
-@lru_cache(maxsize=None)
+@cache
 def preset(library: str) -> Policy:
     return policy_from_dict(preset_data(library))
 

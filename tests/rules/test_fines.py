@@ -350,7 +350,7 @@ def test_it_never_lowers_the_fine_when_the_item_comes_back_later(
 
 
 @pytest.mark.parametrize(("library", "branch"), BRANCHES)
-def test_it_charges_the_same_fine_for_every_material_sharing_a_rate(
+def test_it_charges_the_book_rate_once_per_charged_unit_at_every_branch(
     library: str, branch: str
 ) -> None:
     rules = preset(library).profile_of(branch).fines

@@ -1,0 +1,514 @@
+"""Benchmark of the daily run on a large library (not a test; see bench/README.md).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bukve_bench \\
+        .venv/bin/python bench/daily_run.py [--loans 1000000] [--rebuild] [--day 2026-11-21]
+
+It builds one library (the Maribor preset) with N active loans, 10% of them overdue, in the
+state the daily run would have left it in after running every day up to yesterday, then
+times one daily run of "today" and rolls it back, so the benchmark can be repeated on the
+same data. The data is built once per N: a later call with the same --loans reuses it.
+
+The daily run is timed twice, both times rolled back: once plainly for the wall time and the
+query count, once under tracemalloc for the peak of Python allocations (tracemalloc slows
+Python down, so its wall time is not the one reported as the run's speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bukve_bench"
+OVERDUE_SHARE = 0.10
+OVERDUE_DAYS = 60  # overdue loans fell due over the past ~60 days
+FUTURE_DAYS = 21  # the other loans fall due in the next 0-21 days
+CREDIT_SHARE = 0.01  # members without debts who left a credit at the desk
+SEED = 20261121
+
+# Members: (category, share, age range in years). Children under 15 may have a guardian.
+CATEGORIES = [("adult", 0.62, (27, 64)), ("pensioner", 0.12, (65, 90)),
+              ("child", 0.14, (5, 14)), ("pupil", 0.06, (15, 18)), ("student", 0.06, (19, 26))]
+# Materials of the copies: (material, share).
+MATERIALS = [("book", 0.78), ("magazine", 0.05), ("dvd", 0.05), ("audio", 0.03),
+             ("music_cd", 0.03), ("video", 0.02), ("map", 0.01), ("toy", 0.01),
+             ("cdrom", 0.01), ("reading_device", 0.01)]
+BRANCHES = [("main", 0.95), ("bibliobus", 0.05)]
+BULK_TABLES = ["members_member", "catalog_record", "catalog_item", "circulation_loan",
+               "notices_notice", "notices_notice_loans", "accounts_charge", "accounts_payment",
+               "circulation_reservation", "circulation_dailyrun"]  # fmt: skip
+
+
+# --- setting up ------------------------------------------------------------------------------
+
+
+def _database_create(url: str) -> None:
+    """Create the benchmark database when it does not exist (connecting to `postgres`)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        conn.execute(f'CREATE DATABASE "{name}"')
+        print(f"created database {name}")
+
+
+def _django_setup() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bukve.settings"
+    os.environ["BUKVE_DEBUG"] = "true"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # Debug mode is only there for the development secret key. Turn off its query log: it
+    # keeps the text of up to 9000 queries, which would be measured as the run's memory.
+    settings.DEBUG = False
+
+
+def _pick(rng: random.Random, choices: Sequence[tuple[str, float]], n: int) -> list[int]:
+    """n indexes into `choices`, drawn by their shares."""
+    return rng.choices(range(len(choices)), weights=[share for _, share in choices], k=n)
+
+
+def _open_days(calendar: Any, first: date, last: date) -> list[date]:
+    days = []
+    day = first
+    while day <= last:
+        if calendar.is_open(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+# --- building the library --------------------------------------------------------------------
+
+
+class Copier:
+    """Bulk loading with COPY: the tables' secondary indexes and constraints are dropped
+    first and created again at the end, which is several times faster than keeping them
+    up to date row by row."""
+
+    def __init__(self, cursor: Any, tables: list[str]) -> None:
+        self.cursor = cursor
+        self.tables = tables
+        self.restore: list[str] = []
+
+    def drop_indexes(self) -> None:
+        cur = self.cursor
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype IN ('u', 'f') AND conrelid::regclass::text = ANY(%s)",
+            [self.tables],
+        )
+        constraints = cur.fetchall()
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint "
+            "WHERE contype IN ('p', 'u'))",
+            [self.tables],
+        )
+        indexes = cur.fetchall()
+        for table, name, _ in constraints:
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+        # Unique constraints before the foreign keys that may need them.
+        self.restore = [definition for _, definition in indexes] + [
+            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+            for table, name, definition in sorted(constraints, key=lambda c: "FOREIGN" in c[2])
+        ]
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        count = 0
+        with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        if count:
+            self.cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        return count
+
+    def restore_indexes(self) -> None:
+        for statement in self.restore:
+            self.cursor.execute(statement)
+
+
+def build(n_loans: int, today: date, seed: int) -> None:
+    """Build the library in one transaction: all of it, or nothing."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from bukve.circulation.models import DailyRun, Loan, Reservation
+    from bukve.libraries.models import Branch
+    from bukve.libraries.services import (
+        calendar_for,
+        fine_rates,
+        library_load,
+        policy_for,
+        preset_read,
+    )
+    from bukve.rules import fines, notices
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    last_run = today - timedelta(days=1)
+    models = [m for m in apps.get_models(include_auto_created=True)
+              if m.__module__.startswith("bukve.")]  # fmt: skip
+    tables = sorted({m._meta.db_table for m in models})
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        copier = Copier(cur, BULK_TABLES)
+        copier.drop_indexes()
+        library = library_load(policy=preset_read("maribor"))
+        # Check the library's rows now: a table with pending checks cannot be altered.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        policy = policy_for(library, today)
+        branch_rows = {b.code: b for b in Branch.objects.filter(library=library)}
+        branches = [branch_rows[code] for code, _ in BRANCHES]
+        calendars = [calendar_for(b) for b in branches]
+        profiles = [policy.profiles[b.profile] for b in branches]
+        ladders = [[policy.ladder_for(b.code, m) for m, _ in MATERIALS] for b in branches]
+        loan_days = [[p.loan_days.get(m) for m, _ in MATERIALS] for p in profiles]
+        rates = [[fine_rates(library, b.profile, m) for m, _ in MATERIALS] for b in branches]
+        overdue_days = [_open_days(c, today - timedelta(days=OVERDUE_DAYS), last_run)
+                        for c in calendars]  # fmt: skip
+        future_days = [_open_days(c, today, today + timedelta(days=FUTURE_DAYS))
+                       for c in calendars]  # fmt: skip
+        lib = library.pk
+
+
+        # Members: about four loans each.
+        n_members = max(1, n_loans // 4)
+        member_category = _pick(rng, [(c, s) for c, s, _ in CATEGORIES], n_members)
+        member_born: list[date] = []
+        for index in member_category:
+            low, high = CATEGORIES[index][2]
+            member_born.append(today - timedelta(days=rng.randint(low * 365 + 1, high * 365 + 300)))
+        adults = [i + 1 for i, c in enumerate(member_category) if CATEGORIES[c][0] == "adult"]
+        member_guardian = [
+            rng.choice(adults) if CATEGORIES[c][0] == "child" and adults and rng.random() < 0.8
+            else None
+            for c in member_category
+        ]  # fmt: skip
+        guardian_age = policy.guardian_age
+
+        # Copies: one per loan, plus the copies on the hold shelf.
+        n_holds = max(10, n_loans // 2000)
+        n_records = max(1, n_loans // 2)
+        item_branch = bytes(_pick(rng, BRANCHES, n_loans + n_holds))
+        item_material = bytes(_pick(rng, MATERIALS, n_loans + n_holds))
+        item_record = array("i", (rng.randint(1, n_records) for _ in range(n_loans + n_holds)))
+
+        # Loans: walk each overdue loan through the notice ladder day by day up to yesterday,
+        # as the daily run did, and keep what it did: notices, fees, fines, hand-overs.
+        loan_member = array("i", (rng.randint(1, n_members) for _ in range(n_loans)))
+        notice_groups: dict[tuple[int, int, bool, date], list[int]] = {}
+        fine_charges: list[tuple[int, int, date, date, Any]] = []  # loan, member, from, to, fine
+        in_collection: dict[int, date] = {}
+        fine_cache: dict[tuple[int, int, date, date], Any] = {}
+
+        def loan_rows() -> Iterator[tuple[Any, ...]]:
+            for i in range(n_loans):
+                loan_id = i + 1
+                b, m, member = item_branch[i], item_material[i], loan_member[i]
+                days = loan_days[b][m]
+                overdue = rng.random() < OVERDUE_SHARE
+                if overdue:
+                    due = rng.choice(overdue_days[b])
+                else:
+                    due = rng.choice([d for d in future_days[b] if d < today + timedelta(days)])
+                done, last, handed_over, fine_closed = 0, None, None, False
+                step = notices.next_step(ladders[b][m], due, done, last)
+                while step is not None and step.date <= last_run:
+                    level, collection = step.step.level, step.step.collection
+                    notice_groups.setdefault((member, level, collection, step.date), []).append(
+                        loan_id
+                    )
+                    if collection:
+                        handed_over = step.date
+                        in_collection[member] = min(in_collection.get(member, step.date),
+                                                    step.date)  # fmt: skip
+                    elif profiles[b].fines.stop_at_level == level:
+                        key = (b, m, due, step.date)
+                        if key not in fine_cache:
+                            fine_cache[key] = fines.fine(due, step.date, profiles[b].fines,
+                                                         calendars[b], rates[b][m])  # fmt: skip
+                        fine_charges.append((loan_id, member, due, step.date, fine_cache[key]))
+                        fine_closed = True
+                    done, last = done + 1, step.date
+                    step = notices.next_step(ladders[b][m], due, done, last)
+                yield (loan_id, lib, member, loan_id, branches[b].pk, due - timedelta(days=days),
+                       due, False, 0, Loan.OUT, None, done, last,
+                       step.date if step else None, fine_closed, handed_over)  # fmt: skip
+
+        counts: dict[str, int] = {}
+        counts["records"] = copier.copy(
+            "catalog_record", ["id", "library_id", "key", "title", "author"],
+            ((r, lib, f"R{r:08d}", f"Naslov {r}", f"Avtor {r % 9973}")
+             for r in range(1, n_records + 1)),
+        )  # fmt: skip
+        counts["items"] = copier.copy(
+            "catalog_item",
+            ["id", "library_id", "record_id", "barcode", "material", "branch_id", "parts",
+             "not_for_loan", "price", "status"],
+            ((i + 1, lib, item_record[i], f"{i + 1:010d}", MATERIALS[item_material[i]][0],
+              branches[item_branch[i]].pk, 1, False, Decimal(rng.randint(800, 4500)) / 100,
+              "loan" if i < n_loans else "held")
+             for i in range(n_loans + n_holds)),
+        )  # fmt: skip
+        counts["loans"] = copier.copy(
+            "circulation_loan",
+            ["id", "library_id", "member_id", "item_id", "branch_id", "checkout_date",
+             "due_date", "due_set_by_hand", "renewals", "status", "closed_date", "notice_level",
+             "last_notice_date", "next_notice_date", "fine_closed", "handed_over_date"],
+            loan_rows(),
+        )  # fmt: skip
+
+        # Notices of past days (one per member, level and day) and their fees.
+        notice_rows, link_rows, charge_rows = [], [], []
+        per_day: dict[date, list[int]] = {}
+        exempt = policy.fine_exempt_categories
+        fee_of = {(s.level, s.collection): s.fee for s in ladders[0][0].steps}
+        for notice_id, ((member, level, collection, day), loan_ids) in enumerate(
+            sorted(notice_groups.items(), key=lambda g: (g[0][3], g[0][0], g[0][1])), start=1
+        ):
+            born, guardian = member_born[member - 1], member_guardian[member - 1]
+            to = notices.addressee(member, born, guardian, day, guardian_age)
+            notice_rows.append((notice_id, lib, member, to, level, collection, day, False))
+            link_rows.extend((notice_id, loan_id) for loan_id in loan_ids)
+            counts_day = per_day.setdefault(day, [0, 0])
+            counts_day[0] += 1
+            fee = fee_of[(level, collection)]
+            category = CATEGORIES[member_category[member - 1]][0]
+            if fee > 0 and category not in exempt:
+                charge_rows.append((lib, member, day, "collection" if collection else "notice",
+                                    fee, None, None, notice_id,
+                                    None if collection else level, None, None))  # fmt: skip
+                counts_day[1] += 1
+        for loan_id, member, due, day, fine in fine_charges:
+            per_day.setdefault(day, [0, 0])[1] += 1
+            if fine.amount > 0 and CATEGORIES[member_category[member - 1]][0] not in exempt:
+                charge_rows.append((lib, member, day, "fine", fine.amount, loan_id, loan_id,
+                                    None, None, fine.units, due))  # fmt: skip
+        charge_rows.sort(key=lambda c: (c[2], c[1]))
+        counts["notices"] = copier.copy(
+            "notices_notice",
+            ["id", "library_id", "member_id", "addressee_id", "level", "collection", "date",
+             "registered_mail"],
+            notice_rows,
+        )  # fmt: skip
+        copier.copy("notices_notice_loans", ["id", "notice_id", "loan_id"],
+                    ((i, n, loan) for i, (n, loan) in enumerate(link_rows, start=1)))
+        counts["charges"] = copier.copy(
+            "accounts_charge",
+            ["id", "library_id", "member_id", "date", "kind", "amount", "open_amount",
+             "loan_id", "item_id", "notice_id", "level", "units", "stretch_from", "note",
+             "created_at"],
+            ((i, lib, m, d, kind, amount, amount, loan, item, notice, level, units, start, "",
+              f"{d.isoformat()} 03:00+01")
+             for i, (lib, m, d, kind, amount, loan, item, notice, level, units, start)
+             in enumerate(charge_rows, start=1)),
+        )  # fmt: skip
+        owing = {c[1] for c in charge_rows}
+        for done_with in (notice_rows, link_rows, notice_groups, fine_charges):
+            done_with.clear()
+
+        counts["members"] = copier.copy(
+            "members_member",
+            ["id", "library_id", "card_number", "first_name", "last_name", "born", "category",
+             "guardian_id", "expires", "restricted", "in_collection_since", "language",
+             "email", "phone"],
+            ((i + 1, lib, f"{i + 1:08d}", f"Ime{i % 997}", f"Priimek{i % 4999}",
+              member_born[i], CATEGORIES[member_category[i]][0], member_guardian[i],
+              today + timedelta(days=rng.randint(1, 365)), False, in_collection.get(i + 1),
+              "sl", f"clan{i + 1}@example.si", "")
+             for i in range(n_members)),
+        )  # fmt: skip
+        # A credit left at the desk by members who owe nothing; it settles their next debts.
+        counts["payments"] = copier.copy(
+            "accounts_payment",
+            ["id", "library_id", "member_id", "date", "amount", "unallocated", "method",
+             "created_at"],
+            ((i, lib, member, today - timedelta(days=30), amount, amount, "cash",
+              f"{(today - timedelta(days=30)).isoformat()} 10:00+01")
+             for i, (member, amount) in enumerate(
+                 ((m, Decimal(rng.randint(1, 10))) for m in range(1, n_members + 1)
+                  if m not in owing and rng.random() < CREDIT_SHARE), start=1)),
+        )  # fmt: skip
+
+        # Copies on the hold shelf, some with members waiting for the same title after them.
+        holds, waiting = [], []
+        for i in range(n_loans, n_loans + n_holds):
+            b = item_branch[i]
+            while True:
+                held = rng.choice(_open_days(calendars[b], today - timedelta(days=12), last_run))
+                expires = calendars[b].nth_open_day_after(held, policy.hold_pickup_open_days)
+                if expires >= today:  # an older hold expired in an earlier run
+                    break
+            placed = held - timedelta(days=rng.randint(0, 40))
+            holds.append((lib, rng.randint(1, n_members), item_record[i], branches[b].pk,
+                          placed, Reservation.HELD, i + 1, held, expires))  # fmt: skip
+            if rng.random() < 0.3:
+                waiting.append((lib, rng.randint(1, n_members), item_record[i], branches[b].pk,
+                                placed + timedelta(days=1), Reservation.WAITING, None, None,
+                                None))  # fmt: skip
+        counts["reservations"] = copier.copy(
+            "circulation_reservation",
+            ["id", "library_id", "member_id", "record_id", "pickup_branch_id", "placed_date",
+             "status", "item_id", "held_date", "hold_expires", "closed_date"],
+            ((i, *row, None) for i, row in enumerate(holds + waiting, start=1)),
+        )  # fmt: skip
+
+        # The daily runs of past days, the last one yesterday.
+        first = min([*per_day, last_run])
+        copier.copy(
+            "circulation_dailyrun",
+            ["id", "library_id", "date", "finished_at", "notices", "charges", "holds_expired"],
+            ((i, lib, first + timedelta(days=i - 1), f"{first + timedelta(days=i)} 03:00+01",
+              *per_day.get(first + timedelta(days=i - 1), [0, 0]), 0)
+             for i in range(1, (last_run - first).days + 2)),
+        )  # fmt: skip
+        copier.restore_indexes()
+        assert DailyRun.objects.filter(library=library).latest("date").date == last_run
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    print(f"built {n_loans:,} loans in {time.perf_counter() - started:.1f} s: "
+          + ", ".join(f"{v:,} {k}" for k, v in counts.items()))  # fmt: skip
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def _existing_loans() -> int:
+    from bukve.circulation.models import DailyRun, Loan
+    from bukve.libraries.models import Library
+
+    library = Library.objects.filter(code="maribor").first()
+    if library is None or not DailyRun.objects.filter(library=library).exists():
+        return 0
+    return Loan.objects.filter(library=library, status=Loan.OUT).count()
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure() -> None:
+    """Time one daily run of the day after the last run, then roll it back."""
+    from django.db import connection, transaction
+
+    from bukve.circulation.models import DailyRun, Loan, Reservation
+    from bukve.circulation.services import daily_run_day
+    from bukve.libraries.models import Library
+
+    library = Library.objects.get(code="maribor")
+    day = DailyRun.objects.filter(library=library).latest("date").date + timedelta(days=1)
+    out = Loan.objects.filter(library=library, status=Loan.OUT)
+    n_loans = out.count()
+    touched = out.filter(next_notice_date__lte=day).count()
+    holds = Reservation.objects.filter(library=library, status=Reservation.HELD,
+                                       hold_expires__lte=day).count()  # fmt: skip
+    gc.collect()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    counter = QueryCounter()
+    with transaction.atomic(), connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        run = daily_run_day(library=library, day=day)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    assert run is not None, f"{day} was already run"
+
+    tracemalloc.start()
+    with transaction.atomic():
+        started = time.perf_counter()
+        traced = daily_run_day(library=library, day=day)
+        traced_seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        transaction.set_rollback(True)
+    tracemalloc.stop()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert traced is not None and (traced.notices, traced.charges) == (run.notices, run.charges)
+
+    print(f"day run               {day} (rolled back)")
+    print(f"loans in the library  {n_loans:,}")
+    print(f"loans touched         {touched:,} (a notice falls due)")
+    print(f"notices               {run.notices:,}")
+    print(f"charges               {run.charges:,}")
+    print(f"holds expired         {run.holds_expired:,} of {holds:,} due")
+    print(f"queries               {counter.count:,}")
+    print(f"seconds               {seconds:.2f}")
+    print(f"loans per second      {n_loans / seconds:,.0f}")
+    print(f"peak memory (Python)  {peak / 2**20:.1f} MiB tracemalloc peak "
+          f"(traced run: {traced_seconds:.2f} s)")  # fmt: skip
+    print(f"peak memory (process) {rss_after / 1024:.1f} MiB max RSS "
+          f"({(rss_after - rss_before) / 1024:+.1f} MiB during the runs)")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loans", type=int, default=1_000_000, help="active loans")
+    parser.add_argument("--rebuild", action="store_true", help="build the data even if present")
+    parser.add_argument("--day", type=date.fromisoformat, default=None,
+                        help="the day to run when building (default today); the data ends "
+                             "with the daily run of the day before")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    if not url.startswith(("postgres://", "postgresql://")):
+        parser.error("DATABASE_URL must point to PostgreSQL")
+
+    if args.build_only:
+        _django_setup()
+        from django.utils import timezone
+
+        build(args.loans, args.day or timezone.localdate(), args.seed)
+        return 0
+
+    _database_create(url)
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if args.rebuild or _existing_loans() != args.loans:
+        # Built in a child process, so that this one's peak memory is the daily run's.
+        command = [sys.executable, __file__, "--build-only", "--loans", str(args.loans),
+                   "--seed", str(args.seed)]  # fmt: skip
+        if args.day:
+            command += ["--day", args.day.isoformat()]
+        subprocess.run(command, check=True)
+    else:
+        print(f"reusing the {args.loans:,} loans in the database (--rebuild to build again)")
+    measure()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""When a debt is "older than one month" (RULES.md 1, "Debts and blocks", Decision)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bukve.rules.money import old_debt_cutoff
+
+D = date
+
+
+def blocks(charge: date, today: date, months: int = 1) -> bool:
+    return charge <= old_debt_cutoff(today, months)
+
+
+def test_it_blocks_a_charge_dated_15_january_from_15_february() -> None:
+    assert old_debt_cutoff(D(2026, 2, 15)) == D(2026, 1, 15)
+    assert not blocks(D(2026, 1, 15), D(2026, 2, 14))
+    assert blocks(D(2026, 1, 15), D(2026, 2, 15))
+
+
+def test_it_blocks_a_charge_dated_31_january_from_28_february() -> None:
+    assert not blocks(D(2026, 1, 31), D(2026, 2, 27))
+    assert blocks(D(2026, 1, 31), D(2026, 2, 28))
+    assert old_debt_cutoff(D(2026, 2, 28)) == D(2026, 1, 31)
+
+
+def test_it_blocks_a_charge_dated_31_january_from_29_february_in_a_leap_year() -> None:
+    assert not blocks(D(2028, 1, 31), D(2028, 2, 28))
+    assert blocks(D(2028, 1, 31), D(2028, 2, 29))
+
+
+@pytest.mark.parametrize("day", [29, 30])
+def test_it_blocks_the_last_days_of_january_together_at_the_end_of_february(day: int) -> None:
+    assert not blocks(D(2026, 1, day), D(2026, 2, 27))
+    assert blocks(D(2026, 1, day), D(2026, 2, 28))
+
+
+def test_it_blocks_a_charge_dated_31_march_from_30_april() -> None:
+    assert not blocks(D(2026, 3, 31), D(2026, 4, 29))
+    assert blocks(D(2026, 3, 31), D(2026, 4, 30))
+
+
+def test_it_blocks_a_december_charge_across_new_year() -> None:
+    assert old_debt_cutoff(D(2026, 1, 31)) == D(2025, 12, 31)
+    assert old_debt_cutoff(D(2026, 1, 1)) == D(2025, 12, 1)
+
+
+def test_it_never_blocks_a_charge_of_today_or_of_the_last_weeks() -> None:
+    today = D(2026, 3, 10)
+    assert not blocks(today, today)
+    assert not blocks(today - timedelta(days=27), today)
+
+
+def latest_old_charge(today: date, months: int) -> date:
+    """The latest d with d + months <= today, found by walking back from today."""
+    day = today
+    while day + relativedelta(months=months) > today:
+        day -= timedelta(days=1)
+    return day
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)))
+def test_it_cuts_off_at_the_latest_day_that_is_a_month_old(today: date) -> None:
+    assert old_debt_cutoff(today) == latest_old_charge(today, 1)
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)), st.integers(1, 12))
+def test_it_cuts_off_at_the_latest_day_that_is_n_months_old(today: date, months: int) -> None:
+    assert old_debt_cutoff(today, months) == latest_old_charge(today, months)
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 30)))
+def test_it_never_unblocks_a_charge_as_days_go_by(today: date) -> None:
+    assert old_debt_cutoff(today + timedelta(days=1)) >= old_debt_cutoff(today)
