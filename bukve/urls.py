@@ -1,6 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from bukve import views
+
+admin.site.site_header = _("Bukve administration")
+admin.site.site_title = _("Bukve")
+admin.site.index_title = _("Libraries, catalogue, members and circulation")
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -601,15 +601,31 @@ def _loans_update(loans_: list[Loan], fields: list[str]) -> None:
 
 
 def _holds_expired(library: Library, day: date, policy: Policy) -> int:
+    """Expire the holds not collected by `day`: the copy passes to the next member waiting
+    for the title, or back to the shelf. Locks: the copies (by id), then the members (by id),
+    each set in one query."""
     expired = list(
         Reservation.objects.filter(library=library, status=Reservation.HELD,
                                    hold_expires__lte=day)
-        .select_related("item", "member")
         .order_by("hold_expires", "id")
     )  # fmt: skip
+    if not expired:
+        return 0
+    items = {
+        i.pk: i
+        for i in Item.objects.select_for_update().select_related("record", "branch")
+        .filter(pk__in={r.item_id for r in expired})
+        .order_by("pk")
+    }
+    members = {
+        m.pk: m
+        for m in Member.objects.select_for_update().select_related("library")
+        .filter(pk__in={r.member_id for r in expired})
+        .order_by("pk")
+    }
     for reservation in expired:
-        item = item_lock(reservation.item_id)
-        member = member_lock(reservation.member_id)
+        item = items[reservation.item_id]
+        member = members[reservation.member_id]
         reservation.status = Reservation.EXPIRED
         reservation.closed_date = day
         reservation.save(update_fields=["status", "closed_date"])

@@ -135,6 +135,17 @@ def test_it_gives_the_checkout_refusals_in_the_order_of_the_rules(load_library, 
     assert loan.member_id == vid.pk
 
 
+def test_it_lends_only_to_members_of_the_items_library(load_library, make_member, make_item):
+    # given: Ana is a member in Maribor, the book belongs to Velenje
+    maribor, velenje = load_library("maribor"), load_library("velenje")
+    ana = make_member(maribor, "ana")
+    book = make_item(velenje, "b1")
+
+    # when / then
+    assert refusal(member=ana, item=book, today=date(2026, 3, 2)) == "not_a_member"
+    assert Loan.objects.count() == 0
+
+
 def test_it_lends_on_the_last_paid_day_of_a_membership(load_library, make_member, make_item):
     # given: membership paid until 31 May
     tolmin = load_library("tolmin")

@@ -1,0 +1,125 @@
+import json
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the services (or by loading a preset): shown, never edited here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class BranchInline(admin.TabularInline):
+    model = Branch
+    extra = 0
+    fields = ["code", "name", "address", "profile", "weekdays"]
+    readonly_fields = ["code", "profile"]
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # branches come with the library's preset
+
+
+@admin.register(Library)
+class LibraryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "branch_count"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["code"]
+    inlines = [BranchInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Library]:
+        return super().get_queryset(request).annotate(branch_count=Count("branches"))
+
+    @admin.display(description=_("branches"), ordering="branch_count")
+    def branch_count(self, library: Library) -> int:
+        return library.branch_count  # type: ignore[attr-defined]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # libraries are loaded from presets: `bukve library load <preset>`
+
+
+class SeasonInline(admin.TabularInline):
+    model = Season
+    extra = 0
+    fields = ["name", "start_month", "start_day", "end_month", "end_day", "weekdays"]
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["start", "end", "reason"]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:  # type: ignore[operator]
+            raise forms.ValidationError(_("A closure cannot end before it starts."))
+        return data
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    form = ClosureForm
+    extra = 0
+    ordering = ["-start"]
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["name", "library", "code", "profile", "weekdays", "address"]
+    list_filter = ["library", "profile"]
+    search_fields = ["name", "code", "address", "library__name"]
+    list_select_related = ["library"]
+    readonly_fields = ["library", "code", "profile"]
+    inlines = [SeasonInline, ClosureInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # branches come with the library's preset
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(ReadOnlyAdmin):
+    list_display = ["library", "valid_from", "loaded_at", "assumed_count"]
+    list_filter = ["library"]
+    list_select_related = ["library"]
+    date_hierarchy = "valid_from"
+    fields = ["library", "valid_from", "loaded_at", "assumed", "rules"]
+    readonly_fields = fields
+
+    @admin.display(description=_("values to be confirmed"))
+    def assumed_count(self, version: PolicyVersion) -> int:
+        return len(version.data.get("assumed", []))
+
+    @admin.display(description=_("to be confirmed by the library"))
+    def assumed(self, version: PolicyVersion) -> str:
+        return ", ".join(version.data.get("assumed", [])) or "—"
+
+    @admin.display(description=_("rules and prices"))
+    def rules(self, version: PolicyVersion) -> str:
+        text = json.dumps(version.data, indent=2, ensure_ascii=False)
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)

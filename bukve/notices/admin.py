@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from bukve.libraries.admin import ReadOnlyAdmin
+from bukve.notices.models import Notice
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Notices are issued by the daily run; one per member per level per day."""
+
+    list_display = ["date", "member", "addressee", "level", "collection", "registered_mail",
+                    "loan_count"]  # fmt: skip
+    list_filter = ["library", "level", "collection", "registered_mail"]
+    search_fields = ["member__card_number", "member__last_name", "addressee__last_name",
+                     "loans__item__barcode"]  # fmt: skip
+    list_select_related = ["member", "addressee"]
+    date_hierarchy = "date"
+    ordering = ["-date", "-id"]
+    fields = ["library", "date", "member", "addressee", "level", "collection", "registered_mail",
+              "items"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
+        return super().get_queryset(request).annotate(loan_count=Count("loans"))
+
+    @admin.display(description=_("items"), ordering="loan_count")
+    def loan_count(self, notice: Notice) -> int:
+        return notice.loan_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("items listed"))
+    def items(self, notice: Notice) -> str:
+        return "; ".join(
+            f"{loan.item.barcode} {loan.item.record.title} ({loan.due_date:%d. %m. %Y})"
+            for loan in notice.loans.select_related("item__record").order_by("id")
+        )

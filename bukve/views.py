@@ -1,0 +1,56 @@
+"""Site-wide pages: the landing page."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from bukve.catalog.models import Item
+from bukve.circulation.models import Loan
+from bukve.demo import DEMO_USERS, demo_enabled
+from bukve.libraries.models import Branch, Library
+from bukve.members.models import Member
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What Bukve is, the libraries it holds with a few numbers, and where to go next."""
+    today = timezone.localdate()
+    members = dict(Member.objects.values_list("library").annotate(n=Count("id")))
+    items = dict(Item.objects.values_list("library").annotate(n=Count("id")))
+    loans = {
+        row["library"]: row
+        for row in Loan.objects.filter(status=Loan.OUT)
+        .values("library")
+        .annotate(out=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+    }
+    branches: dict[int, list[Branch]] = {}
+    for branch in Branch.objects.annotate(items=Count("item")).order_by("library", "id"):
+        branches.setdefault(branch.library_id, []).append(branch)
+    libraries = [
+        {
+            "library": library,
+            "branches": branches.get(library.pk, []),
+            "members": members.get(library.pk, 0),
+            "items": items.get(library.pk, 0),
+            "out": loans.get(library.pk, {}).get("out", 0),
+            "overdue": loans.get(library.pk, {}).get("overdue", 0),
+        }
+        for library in Library.objects.order_by("name")
+    ]
+    names = {row["library"].code: row["library"].name for row in libraries}
+    logins = []
+    if demo_enabled():
+        existing = set(
+            get_user_model()
+            .objects.filter(username__in=[u for u, _, _ in DEMO_USERS])
+            .values_list("username", flat=True)
+        )
+        logins = [
+            {"username": username, "password": password, "library": names.get(code or "")}
+            for username, password, code in DEMO_USERS
+            if username in existing
+        ]
+    return render(request, "home.html", {"libraries": libraries, "logins": logins})
