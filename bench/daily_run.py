@@ -1,16 +1,16 @@
 """Benchmark of the daily run on a large library (not a test; see bench/README.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bukve_bench \\
-        .venv/bin/python bench/daily_run.py [--loans 1000000] [--rebuild] [--day 2026-11-21]
+        .venv/bin/python bench/daily_run.py [--loans 1000000] [--rebuild] [--repeat 3]
 
 It builds one library (the Maribor preset) with N active loans, 10% of them overdue, in the
 state the daily run would have left it in after running every day up to yesterday, then
 times one daily run of "today" and rolls it back, so the benchmark can be repeated on the
 same data. The data is built once per N: a later call with the same --loans reuses it.
 
-The daily run is timed twice, both times rolled back: once plainly for the wall time and the
-query count, once under tracemalloc for the peak of Python allocations (tracemalloc slows
-Python down, so its wall time is not the one reported as the run's speed).
+The run is timed plainly (--repeat times, the first one reported) and then once more under
+tracemalloc for the peak of Python allocations: tracemalloc slows Python down, so that run's
+wall time is not the one reported as the run's speed. Every run is rolled back.
 """
 
 from __future__ import annotations
@@ -414,14 +414,16 @@ def build(n_loans: int, today: date, seed: int) -> None:
 # --- measuring -------------------------------------------------------------------------------
 
 
-def _existing_loans() -> int:
+def _existing() -> tuple[int, date | None]:
+    """(active loans, the day to run) of the data in the database; (0, None) if none."""
     from bukve.circulation.models import DailyRun, Loan
     from bukve.libraries.models import Library
 
     library = Library.objects.filter(code="maribor").first()
-    if library is None or not DailyRun.objects.filter(library=library).exists():
-        return 0
-    return Loan.objects.filter(library=library, status=Loan.OUT).count()
+    last = DailyRun.objects.filter(library=library).order_by("-date").first()
+    if library is None or last is None:
+        return 0, None
+    return Loan.objects.filter(library=library, status=Loan.OUT).count(), last.date + timedelta(1)
 
 
 class QueryCounter:
@@ -433,26 +435,48 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def _run_rolled_back(library: Any, day: date) -> tuple[Any, float, float, int]:
-    """One daily run in a transaction that is rolled back: (run, wall seconds, CPU seconds
-    of this process, queries). The deferred constraint checks, which PostgreSQL makes at
-    commit, are made before the clock stops, so only the commit itself is left out."""
+def _server_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs
+    on this machine (read from /proc), else None."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _run_rolled_back(library: Any, day: date) -> dict[str, Any]:
+    """One daily run in a transaction that is rolled back: the run, its wall time, the CPU
+    time of this process and of the database backend, and its queries. The deferred
+    constraint checks, which PostgreSQL makes at commit, are made before the clock stops,
+    so only the commit itself is left out."""
     from django.db import connection, transaction
 
     from bukve.circulation.services import daily_run_day
 
     counter = QueryCounter()
-    with transaction.atomic(), connection.execute_wrapper(counter):
-        cpu = time.process_time()
-        started = time.perf_counter()
-        run = daily_run_day(library=library, day=day)
-        with connection.cursor() as cur:
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        seconds = time.perf_counter() - started
-        cpu = time.process_time() - cpu
+    with transaction.atomic():
+        server = _server_cpu()
+        with connection.execute_wrapper(counter):
+            cpu = time.process_time()
+            started = time.perf_counter()
+            run = daily_run_day(library=library, day=day)
+            with connection.cursor() as cur:
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            seconds = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+        server_after = _server_cpu()
         transaction.set_rollback(True)
     assert run is not None, f"{day} was already run"
-    return run, seconds, cpu, counter.count
+    return {"run": run, "seconds": seconds, "cpu": cpu, "queries": counter.count,
+            "server_cpu": None if server is None or server_after is None
+            else server_after - server}  # fmt: skip
 
 
 def _rss_mib() -> float:
@@ -475,28 +499,32 @@ def measure(repeat: int) -> None:
     rss_before = _rss_mib()
 
     timings = [_run_rolled_back(library, day) for _ in range(repeat)]
-    run, seconds, cpu, queries = timings[0]
+    first = timings[0]
+    run, seconds = first["run"], first["seconds"]
     rss_run = _rss_mib()
 
     tracemalloc.start()
-    traced, traced_seconds, _, _ = _run_rolled_back(library, day)
+    traced = _run_rolled_back(library, day)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert (traced.notices, traced.charges) == (run.notices, run.charges)
+    assert (traced["run"].notices, traced["run"].charges) == (run.notices, run.charges)
 
+    cpu = f"CPU: this process {first['cpu']:.2f} s"
+    if first["server_cpu"] is not None:
+        cpu += f", PostgreSQL backend {first['server_cpu']:.2f} s"
     print(f"day run               {day} (rolled back)")
     print(f"loans in the library  {n_loans:,}")
     print(f"loans touched         {touched:,} (a notice falls due)")
     print(f"notices               {run.notices:,}")
     print(f"charges               {run.charges:,}")
     print(f"holds expired         {run.holds_expired:,} of {holds:,} due")
-    print(f"queries               {queries:,}")
-    print(f"seconds               {seconds:.2f} (CPU of this process {cpu:.2f})")
+    print(f"queries               {first['queries']:,}")
+    print(f"seconds               {seconds:.2f} ({cpu})")
     if repeat > 1:
-        print("seconds, each run     " + ", ".join(f"{t[1]:.2f}" for t in timings))
+        print("seconds, each run     " + ", ".join(f"{t['seconds']:.2f}" for t in timings))
     print(f"loans per second      {n_loans / seconds:,.0f}")
     print(f"peak memory (Python)  {peak / 2**20:.1f} MiB tracemalloc peak "
-          f"(a traced run, {traced_seconds:.2f} s)")  # fmt: skip
+          f"(in a traced run, {traced['seconds']:.2f} s)")  # fmt: skip
     print(f"peak memory (process) {rss_run:.1f} MiB max RSS, {rss_run - rss_before:+.1f} MiB "
           f"during the run")  # fmt: skip
 
@@ -529,7 +557,8 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if args.rebuild or _existing_loans() != args.loans:
+    loans, day = _existing()
+    if args.rebuild or loans != args.loans or (args.day and args.day != day):
         # Built in a child process, so that this one's peak memory is the daily run's.
         command = [sys.executable, __file__, "--build-only", "--loans", str(args.loans),
                    "--seed", str(args.seed)]  # fmt: skip
@@ -537,7 +566,7 @@ def main() -> int:
             command += ["--day", args.day.isoformat()]
         subprocess.run(command, check=True)
     else:
-        print(f"reusing the {args.loans:,} loans in the database (--rebuild to build again)")
+        print(f"reusing the {loans:,} loans in the database (--rebuild to build again)")
     measure(args.repeat)
     return 0
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 from datetime import date
 from typing import Any
 
 
-def _setup(database_url: str | None = None) -> None:
+def _setup(database_url: str | None = None, web: bool = False) -> None:
+    """Configure Django. Commands that serve no web page sign nothing that outlives them, so
+    they get a throw-away secret key when none is set; `serve` needs a real one."""
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bukve.settings")
-    os.environ.setdefault("BUKVE_DEMO", "true")
+    if not web:
+        os.environ.setdefault("BUKVE_SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()
@@ -115,7 +119,7 @@ def cmd_library(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _setup()
+    _setup(web=True)
     _migrate()
     from django.core.management import call_command
 
@@ -124,7 +128,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    _setup()
+    os.environ["BUKVE_DEMO"] = "true"  # a development key, and the demo logins on the home page
+    _setup(web=True)
     _migrate()
     from bukve.demo import demo_load
 
@@ -182,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:
+        if type(error).__name__ == "ImproperlyConfigured":  # a setting to fix, not a bug
+            return _fail(args.command, str(error))
         # No traceback reaches a user; a developer gets one with BUKVE_DEBUG=true.
         if os.environ.get("BUKVE_DEBUG") == "true":
             raise

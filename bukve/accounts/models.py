@@ -31,6 +31,9 @@ class Charge(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind} {self.amount}"
+
 
 class Payment(models.Model):
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
@@ -40,6 +43,9 @@ class Payment(models.Model):
     unallocated = models.DecimalField(max_digits=9, decimal_places=2)  # credit left
     method = models.CharField(max_length=20, default="cash")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount}"
 
 
 class Allocation(models.Model):

@@ -1,9 +1,11 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Loan(models.Model):
     OUT, RETURNED, LOST = "out", "returned", "lost"
+    STATUSES = [(OUT, _("on loan")), (RETURNED, _("returned")), (LOST, _("lost"))]
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="loans")
@@ -13,7 +15,7 @@ class Loan(models.Model):
     due_date = models.DateField()
     due_set_by_hand = models.BooleanField(default=False)
     renewals = models.PositiveSmallIntegerField(default=0)
-    status = models.CharField(max_length=10, default=OUT)
+    status = models.CharField(max_length=10, choices=STATUSES, default=OUT)
     closed_date = models.DateField(null=True, blank=True)
     notice_level = models.PositiveSmallIntegerField(default=0)  # notice steps done
     last_notice_date = models.DateField(null=True, blank=True)
@@ -37,11 +39,17 @@ class Loan(models.Model):
             models.Index(fields=["member", "status"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.member_id}, {self.checkout_date}–{self.due_date}"
+
 
 class Reservation(models.Model):
     WAITING, HELD, COLLECTED, EXPIRED, CANCELLED = (
         "waiting", "held", "collected", "expired", "cancelled",
     )  # fmt: skip
+    STATUSES = [(WAITING, _("waiting")), (HELD, _("on the hold shelf")),
+                (COLLECTED, _("collected")), (EXPIRED, _("expired")),
+                (CANCELLED, _("cancelled"))]  # fmt: skip
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     member = models.ForeignKey(
@@ -50,7 +58,7 @@ class Reservation(models.Model):
     record = models.ForeignKey("catalog.Record", on_delete=models.PROTECT)
     pickup_branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT)
     placed_date = models.DateField()
-    status = models.CharField(max_length=10, default=WAITING)
+    status = models.CharField(max_length=10, choices=STATUSES, default=WAITING)
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, null=True, blank=True)
     held_date = models.DateField(null=True, blank=True)
     hold_expires = models.DateField(null=True, blank=True)  # the last day to collect
@@ -66,6 +74,9 @@ class Reservation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.record_id} for {self.member_id} ({self.status})"
+
 
 class DailyRun(models.Model):
     """One row per library and day that the daily run has completed."""
@@ -79,3 +90,6 @@ class DailyRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint("library", "date", name="daily_run_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.library_id} {self.date}"

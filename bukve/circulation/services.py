@@ -414,8 +414,11 @@ def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
     hand-over to collection, expired holds. Returns None when the day was already run.
 
     Only loans with a notice falling due and holds expiring are touched (indexed dates);
-    fines of other loans are derived when they end (ARCHITECTURE.md, The daily run).
-    Locks: the members concerned (by id), then their loans and charges.
+    fines of other loans are derived when they end (ARCHITECTURE.md, The daily run). The
+    loans are worked through in batches written with bulk queries, so the run's time and
+    memory follow the day's events, not the number of loans (bench/README.md).
+    Locks: the members concerned (by id, a batch at a time), then their loans and charges;
+    for the expired holds, their copies, then their members.
     """
     with transaction.atomic():
         run, created = DailyRun.objects.get_or_create(library=library, date=day)
@@ -511,7 +514,7 @@ def _notices_batch(library: Library, day: date, policy: Policy, ids: list[int],
         .order_by("pk")
     }
     groups: dict[tuple[int, int, bool], list[tuple[Loan, notices.NextStep]]] = {}
-    ladder_ended = []
+    ladder_ended: list[Loan] = []
     for loan in batch:
         ladder = policy.ladder_for(loan.branch.code, loan.item.material)
         step = notices.next_step(ladder, loan.due_date, loan.notice_level, loan.last_notice_date)
@@ -557,7 +560,8 @@ def _notices_batch(library: Library, day: date, policy: Policy, ids: list[int],
                 loan.handed_over_date = day
             stop = policy.profiles[loan.branch.profile].fines.stop_at_level
             if not collection and stop == level:
-                # As _record_fine does, with the fine from the run's caches.
+                # What _record_fine does (keep the two in step), with the fine from the
+                # run's caches and the charge recorded with the batch's others.
                 if not loan.fine_closed and not is_exempt(member, policy):
                     fine = fine_of(loan)
                     if fine.amount > 0:

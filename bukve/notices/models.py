@@ -21,3 +21,7 @@ class Notice(models.Model):
             models.UniqueConstraint("member", "level", "date", name="notice_once_a_day")
         ]
         indexes = [models.Index(fields=["library", "date"])]
+
+    def __str__(self) -> str:
+        kind = "collection" if self.collection else f"notice {self.level}"
+        return f"{self.date} {kind}"

@@ -28,14 +28,14 @@ MOBILE = {"maribor": "bibliobus", "tolmin": "mobile"}
 KINDS = ["checkout", "checkout", "checkout", "return", "lost", "renew", "reserve", "pickup"]
 
 event_strategy = st.tuples(
-    st.integers(0, 15),  # day after START
+    st.integers(0, 35),  # day after START
     st.sampled_from(KINDS),
     st.integers(0, 2),  # member: ana (adult), tim (child, guardian ana), eva (staff)
     st.integers(0, 3),  # item: i0 and i1 are copies of one title
     st.booleans(),  # checkout on the mobile library / renewal online
 )
 events_strategy = st.tuples(
-    event_strategy.map(lambda e: (e[0] // 5, "checkout", *e[2:])),  # something is lent early
+    event_strategy.map(lambda e: (e[0] // 10, "checkout", *e[2:])),  # something is lent early
     st.lists(event_strategy, max_size=8),
 ).map(lambda first_rest: sorted([first_rest[0], *first_rest[1]], key=lambda e: e[0]))
 
@@ -128,8 +128,8 @@ def outcome(library):
     code=st.sampled_from(["maribor", "velenje", "tolmin"]),
     materials=st.lists(st.sampled_from(["book", "dvd", "magazine"]), min_size=4, max_size=4),
     events=events_strategy,
-    checkpoints=st.sets(st.integers(0, 60), max_size=4),
-    extra_days=st.integers(20, 50),
+    checkpoints=st.sets(st.integers(0, 70), max_size=4),
+    extra_days=st.integers(5, 35),
 )
 def test_it_catches_up_missed_days_exactly_as_running_every_day(db, code, materials, events,
                                                                 checkpoints, extra_days):
