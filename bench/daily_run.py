@@ -39,12 +39,26 @@ CREDIT_SHARE = 0.01  # members without debts who left a credit at the desk
 SEED = 20261121
 
 # Members: (category, share, age range in years). Children under 15 may have a guardian.
-CATEGORIES = [("adult", 0.62, (27, 64)), ("pensioner", 0.12, (65, 90)),
-              ("child", 0.14, (5, 14)), ("pupil", 0.06, (15, 18)), ("student", 0.06, (19, 26))]
+CATEGORIES = [
+    ("adult", 0.62, (27, 64)),
+    ("pensioner", 0.12, (65, 90)),
+    ("child", 0.14, (5, 14)),
+    ("pupil", 0.06, (15, 18)),
+    ("student", 0.06, (19, 26)),
+]
 # Materials of the copies: (material, share).
-MATERIALS = [("book", 0.78), ("magazine", 0.05), ("dvd", 0.05), ("audio", 0.03),
-             ("music_cd", 0.03), ("video", 0.02), ("map", 0.01), ("toy", 0.01),
-             ("cdrom", 0.01), ("reading_device", 0.01)]
+MATERIALS = [
+    ("book", 0.78),
+    ("magazine", 0.05),
+    ("dvd", 0.05),
+    ("audio", 0.03),
+    ("music_cd", 0.03),
+    ("video", 0.02),
+    ("map", 0.01),
+    ("toy", 0.01),
+    ("cdrom", 0.01),
+    ("reading_device", 0.01),
+]
 BRANCHES = [("main", 0.95), ("bibliobus", 0.05)]
 BULK_TABLES = ["members_member", "catalog_record", "catalog_item", "circulation_loan",
                "notices_notice", "notices_notice_loans", "accounts_charge", "accounts_payment",
@@ -327,8 +341,11 @@ def build(n_loans: int, today: date, seed: int) -> None:
              "registered_mail"],
             notice_rows,
         )  # fmt: skip
-        copier.copy("notices_notice_loans", ["id", "notice_id", "loan_id"],
-                    ((i, n, loan) for i, (n, loan) in enumerate(link_rows, start=1)))
+        copier.copy(
+            "notices_notice_loans",
+            ["id", "notice_id", "loan_id"],
+            ((i, n, loan) for i, (n, loan) in enumerate(link_rows, start=1)),
+        )
         counts["charges"] = copier.copy(
             "accounts_charge",
             ["id", "library_id", "member_id", "date", "kind", "amount", "open_amount",

@@ -164,8 +164,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("preset", help="maribor, velenje, tolmin, ravne or a path to a TOML file")
     s.set_defaults(func=cmd_library)
 
-    for name, func, text in (("serve", cmd_serve, "serve the web app"),
-                             ("demo", cmd_demo, "load the demo libraries and serve")):
+    for name, func, text in (
+        ("serve", cmd_serve, "serve the web app"),
+        ("demo", cmd_demo, "load the demo libraries and serve"),
+    ):
         s = sub.add_parser(name, help=text)
         s.add_argument("--port", type=int, default=8000)
         s.set_defaults(func=func)

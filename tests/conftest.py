@@ -24,10 +24,17 @@ def load_library(db):
 def make_member(db):
     from bukve.members.models import Member
 
-    def make(library, card: str, *, category: str = "adult", born: date = date(1985, 3, 2),
-             **fields):
-        return Member.objects.create(library=library, card_number=card, first_name=card,
-                                     category=category, born=born, **fields)
+    def make(
+        library, card: str, *, category: str = "adult", born: date = date(1985, 3, 2), **fields
+    ):
+        return Member.objects.create(
+            library=library,
+            card_number=card,
+            first_name=card,
+            category=category,
+            born=born,
+            **fields,
+        )
 
     return make
 
@@ -36,13 +43,28 @@ def make_member(db):
 def make_item(db):
     from bukve.catalog.models import Item, Record
 
-    def make(library, barcode: str, *, material: str = "book", record: str | None = None,
-             branch: str | None = None, price: str | None = None, **fields):
+    def make(
+        library,
+        barcode: str,
+        *,
+        material: str = "book",
+        record: str | None = None,
+        branch: str | None = None,
+        price: str | None = None,
+        **fields,
+    ):
         record_obj, _ = Record.objects.get_or_create(library=library, key=record or barcode)
-        branch_obj = (library.branches.get(code=branch) if branch
-                      else library.branches.order_by("id").first())
-        return Item.objects.create(library=library, record=record_obj, barcode=barcode,
-                                   material=material, branch=branch_obj,
-                                   price=Decimal(price) if price else None, **fields)
+        branch_obj = (
+            library.branches.get(code=branch) if branch else library.branches.order_by("id").first()
+        )
+        return Item.objects.create(
+            library=library,
+            record=record_obj,
+            barcode=barcode,
+            material=material,
+            branch=branch_obj,
+            price=Decimal(price) if price else None,
+            **fields,
+        )
 
     return make

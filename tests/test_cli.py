@@ -17,8 +17,9 @@ def bukve(*args: str, database: Path | None = None) -> subprocess.CompletedProce
     env = {k: v for k, v in os.environ.items() if k != "BUKVE_DEBUG"}
     if database is not None:
         env["DATABASE_URL"] = f"sqlite:///{database}"
-    return subprocess.run([*BUKVE, *args], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=120)
+    return subprocess.run(
+        [*BUKVE, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
 
 
 def test_it_shows_a_library_with_its_assumed_values_marked():
@@ -36,12 +37,24 @@ def test_it_shows_a_library_with_its_assumed_values_marked():
     ("old", "new", "message"),
     [
         ('id = "maribor"', "id = 1", "id: expected text"),
-        ("debt_blocks = false", 'debt_blocks = false\nspeed = "fast"', "circulation.speed: unknown key"),
-        ('default = "0.10"', "default = 0.1", "profiles.standard.fines.rates.default: write amounts"),
+        (
+            "debt_blocks = false",
+            'debt_blocks = false\nspeed = "fast"',
+            "circulation.speed: unknown key",
+        ),
+        (
+            'default = "0.10"',
+            "default = 0.1",
+            "profiles.standard.fines.rates.default: write amounts",
+        ),
         ("tolerance_days = 3", "tolerance_days = -3", "profiles.standard.fines.tolerance_days"),
-        ('ladders = { default = "standard" }', 'ladders = { default = "x" }', "profiles.standard.ladders"),
+        (
+            'ladders = { default = "standard" }',
+            'ladders = { default = "x" }',
+            "profiles.standard.ladders",
+        ),
         ("weekdays = [1, 2, 3, 4, 5, 6]", "weekdays = [0]", "branches[0].weekdays"),
-        ('[[branches]]', "= = =", "not valid TOML"),
+        ("[[branches]]", "= = =", "not valid TOML"),
     ],
 )
 def test_it_rejects_a_malformed_policy_naming_the_key(tmp_path, old, new, message):

@@ -54,3 +54,6 @@ class Allocation(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
     charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(max_digits=9, decimal_places=2)
+
+    def __str__(self) -> str:
+        return f"{self.amount} of payment {self.payment_id} to charge {self.charge_id}"

@@ -21,8 +21,9 @@ from bukve.rules.money import old_debt_cutoff
 ZERO = Decimal("0.00")
 
 
-def charge_record(*, member: Member, day: date, kind: str, amount: Decimal,
-                  **links: object) -> Charge:
+def charge_record(
+    *, member: Member, day: date, kind: str, amount: Decimal, **links: object
+) -> Charge:
     """Record a debt and settle it from the member's credit. Caller holds the member lock."""
     charge = Charge.objects.create(
         library_id=member.library_id,
@@ -74,9 +75,7 @@ def _settle(member: Member) -> None:
     The allocations are inserted together and each payment is saved once, when its share
     is worked out, instead of after every allocation.
     """
-    payments = list(
-        Payment.objects.filter(member=member, unallocated__gt=0).order_by("date", "id")
-    )
+    payments = list(Payment.objects.filter(member=member, unallocated__gt=0).order_by("date", "id"))
     if not payments:
         return
     allocations: list[Allocation] = []
@@ -100,8 +99,9 @@ def _settle(member: Member) -> None:
         payment.save(update_fields=["unallocated"])
 
 
-def payment_take(*, member: Member, day: date, amount: Decimal | None = None,
-                 method: str = "cash") -> Payment:
+def payment_take(
+    *, member: Member, day: date, amount: Decimal | None = None, method: str = "cash"
+) -> Payment:
     """Take a payment; without an amount, the whole open debt.
 
     Maribor (seed 001): items that already have a notice must be returned before debts are
@@ -113,9 +113,10 @@ def payment_take(*, member: Member, day: date, amount: Decimal | None = None,
     with transaction.atomic():
         member = member_lock(member.pk)
         policy = policy_for(member.library, day)
-        if policy.return_noticed_items_before_paying and member.loans.filter(
-            status="out", notice_level__gt=0
-        ).exists():
+        if (
+            policy.return_noticed_items_before_paying
+            and member.loans.filter(status="out", notice_level__gt=0).exists()
+        ):
             raise Refused("return_items_first")
         if amount is None:
             amount = open_debt(member)
@@ -127,6 +128,7 @@ def payment_take(*, member: Member, day: date, amount: Decimal | None = None,
         )  # fmt: skip
         _settle(member)
         collection_refresh(member)
+        payment.refresh_from_db(fields=["unallocated"])  # _settle worked on its own copy
         return payment
 
 

@@ -23,8 +23,12 @@ class Item(models.Model):
     """A copy. Its status is kept by the circulation services, which lock the row first."""
 
     SHELF, LOAN, HELD, LOST = "shelf", "loan", "held", "lost"
-    STATUSES = [(SHELF, _("on the shelf")), (LOAN, _("on loan")), (HELD, _("on the hold shelf")),
-                (LOST, _("lost"))]
+    STATUSES = [
+        (SHELF, _("on the shelf")),
+        (LOAN, _("on loan")),
+        (HELD, _("on the hold shelf")),
+        (LOST, _("lost")),
+    ]
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="items")

@@ -62,8 +62,9 @@ def is_exempt(member: Member, policy: Policy) -> bool:
 # --- fines and notices of one loan --------------------------------------------------------
 
 
-def loan_fine(loan: Loan, end: date, calendar: BranchCalendar | None = None,
-              start: date | None = None) -> fines.Fine:
+def loan_fine(
+    loan: Loan, end: date, calendar: BranchCalendar | None = None, start: date | None = None
+) -> fines.Fine:
     """The fine of the loan's overdue stretch (start, end]; start is the current due date."""
     policy = policy_for(loan.library, end)
     profile = loan.branch.profile
@@ -82,14 +83,23 @@ def fine_explain(charge: Charge) -> tuple[fines.Day, ...]:
     return loan_fine(charge.loan, charge.date, start=charge.stretch_from).days
 
 
-def _record_fine(loan: Loan, member: Member, policy: Policy, end: date,
-                 calendar: BranchCalendar | None = None) -> None:
+def _record_fine(
+    loan: Loan, member: Member, policy: Policy, end: date, calendar: BranchCalendar | None = None
+) -> None:
     """Close the overdue stretch at `end` and record its fine as a debt on that day."""
     if not loan.fine_closed and not is_exempt(member, policy):
         fine = loan_fine(loan, end, calendar)
         if fine.amount > 0:
-            charge_record(member=member, day=end, kind="fine", amount=fine.amount, loan=loan,
-                          item=loan.item, units=fine.units, stretch_from=loan.due_date)
+            charge_record(
+                member=member,
+                day=end,
+                kind="fine",
+                amount=fine.amount,
+                loan=loan,
+                item=loan.item,
+                units=fine.units,
+                stretch_from=loan.due_date,
+            )
     loan.fine_closed = True
 
 
@@ -124,14 +134,18 @@ def collection_refresh(member: Member) -> None:
 
 
 def _held_for(member: Member, item: Item) -> Reservation | None:
-    return Reservation.objects.filter(
-        member=member, item=item, status=Reservation.HELD
-    ).first()
+    return Reservation.objects.filter(member=member, item=item, status=Reservation.HELD).first()
 
 
-def loan_checkout(*, member: Member, item: Item, branch: Branch | None = None,
-                  today: date | None = None, due: date | None = None,
-                  require_hold: bool = False) -> Loan:
+def loan_checkout(
+    *,
+    member: Member,
+    item: Item,
+    branch: Branch | None = None,
+    today: date | None = None,
+    due: date | None = None,
+    require_hold: bool = False,
+) -> Loan:
     """Lend a copy. A copy held for this member is picked up; a due date set by hand is kept
     as it is. Locks: item, member."""
     today = _today(today)
@@ -161,8 +175,15 @@ def loan_checkout(*, member: Member, item: Item, branch: Branch | None = None,
         by_hand = due is not None
         if due is None:
             due = loans.due_date(today, profile.loan_days.get(item.material), calendar_for(branch))
-        loan = Loan(library_id=member.library_id, member=member, item=item, branch=branch,
-                    checkout_date=today, due_date=due, due_set_by_hand=by_hand)
+        loan = Loan(
+            library_id=member.library_id,
+            member=member,
+            item=item,
+            branch=branch,
+            checkout_date=today,
+            due_date=due,
+            due_set_by_hand=by_hand,
+        )
         _schedule_notice(loan, policy)
         loan.save()
         item.status = Item.LOAN
@@ -194,8 +215,9 @@ def _out_loan(item: Item) -> Loan:
     return loan
 
 
-def loan_renew(*, member: Member, item: Item, channel: str = "desk",
-               today: date | None = None) -> Loan:
+def loan_renew(
+    *, member: Member, item: Item, channel: str = "desk", today: date | None = None
+) -> Loan:
     """Renew a loan: new due = max(due, today) + renewal period, moved to an open day.
 
     A late renewal (desk or phone only) closes the overdue stretch and records its fine on
@@ -260,8 +282,9 @@ def loan_checkin(*, item: Item, today: date | None = None) -> CheckIn:
         return CheckIn(loan, held)
 
 
-def loan_declare_lost(*, item: Item, today: date | None = None,
-                      price: Decimal | None = None) -> Loan:
+def loan_declare_lost(
+    *, item: Item, today: date | None = None, price: Decimal | None = None
+) -> Loan:
     """Declare a loaned copy lost: the fine up to today, the price and the processing fee.
 
     Maribor (seed 002): newspapers and magazines cost twice the purchase price, with no
@@ -321,15 +344,14 @@ def _hold_next(item: Item, day: date, policy: Policy) -> Reservation | None:
     return waiting
 
 
-def reservation_place(*, member: Member, item: Item, pickup_branch: Branch | None = None,
-                      today: date | None = None) -> Reservation:
+def reservation_place(
+    *, member: Member, item: Item, pickup_branch: Branch | None = None, today: date | None = None
+) -> Reservation:
     """Reserve the title of `item`; a copy on the shelf is held at once, otherwise the member
     joins the queue. Locks: the title's copies (by id), member."""
     today = _today(today)
     with transaction.atomic():
-        copies = list(
-            Item.objects.select_for_update().filter(record=item.record_id).order_by("pk")
-        )
+        copies = list(Item.objects.select_for_update().filter(record=item.record_id).order_by("pk"))
         member = member_lock(member.pk)
         if item.library_id != member.library_id:
             raise Refused("not_a_member")
@@ -365,10 +387,18 @@ def reservation_place(*, member: Member, item: Item, pickup_branch: Branch | Non
 
 
 def reservation_cancel(*, reservation: Reservation, today: date | None = None) -> Reservation:
-    """Cancel a reservation; a copy held for it passes to the next in the queue."""
+    """Cancel a reservation; a copy held for it passes to the next in the queue.
+
+    Locks: the title's copies (by id), so no check-in can hold a copy for the reservation
+    meanwhile, then the reservation, read afresh."""
     today = _today(today)
     with transaction.atomic():
-        item = item_lock(reservation.item_id) if reservation.item_id else None
+        copies = {
+            c.pk: c
+            for c in Item.objects.select_for_update()
+            .filter(record=reservation.record_id)
+            .order_by("pk")
+        }
         reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if reservation.status not in (Reservation.WAITING, Reservation.HELD):
             return reservation
@@ -376,8 +406,8 @@ def reservation_cancel(*, reservation: Reservation, today: date | None = None) -
         reservation.status = Reservation.CANCELLED
         reservation.closed_date = today
         reservation.save(update_fields=["status", "closed_date"])
-        if was_held and item is not None:
-            _hold_next(item, today, policy_for(reservation.library, today))
+        if was_held and reservation.item_id in copies:
+            _hold_next(copies[reservation.item_id], today, policy_for(reservation.library, today))
         return reservation
 
 
@@ -417,8 +447,10 @@ def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
     fines of other loans are derived when they end (ARCHITECTURE.md, The daily run). The
     loans are worked through in batches written with bulk queries, so the run's time and
     memory follow the day's events, not the number of loans (bench/README.md).
-    Locks: the members concerned (by id, a batch at a time), then their loans and charges;
-    for the expired holds, their copies, then their members.
+    Locks, in the services' order: the copies of the day's loans and expired holds (by id),
+    then their members (by id), all before anything is written; then their loans and charges.
+    Loans and holds are read again under these locks, so a loan returned while the run
+    waited gets no notice.
     """
     with transaction.atomic():
         run, created = DailyRun.objects.get_or_create(library=library, date=day)
@@ -426,8 +458,20 @@ def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
             return None
         policy = policy_for(library, day)
         calendars: dict[int, BranchCalendar] = {}
-        run.notices, run.charges = _notices_due(library, day, policy, calendars)
-        run.holds_expired = _holds_expired(library, day, policy)
+        due = list(
+            Loan.objects.filter(library=library, status=Loan.OUT, next_notice_date__lte=day)
+            .order_by("member_id", "id")
+            .values_list("member_id", "id", "item_id")
+        )
+        expired = list(
+            Reservation.objects.filter(library=library, status=Reservation.HELD,
+                                       hold_expires__lte=day)
+            .values_list("member_id", "id", "item_id")
+        )  # fmt: skip
+        _lock(Item, {row[2] for row in due + expired})
+        _lock(Member, {row[0] for row in due + expired})
+        run.notices, run.charges = _notices_due(library, day, policy, calendars, due)
+        run.holds_expired = _holds_expired(library, day, policy, [row[1] for row in expired])
         run.save(update_fields=["notices", "charges", "holds_expired"])
         return run
 
@@ -435,8 +479,22 @@ def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
 NOTICE_BATCH = 1000  # loans per batch of the daily run's notices: bounds its memory
 
 
-def _notices_due(library: Library, day: date, policy: Policy,
-                 calendars: dict[int, BranchCalendar]) -> tuple[int, int]:
+def _lock(model: type[Item] | type[Member], pks: set[int]) -> None:
+    """Lock rows by id, in id order, without loading them."""
+    ordered = sorted(pks)
+    for start in range(0, len(ordered), 10_000):
+        chunk = ordered[start : start + 10_000]
+        list(model.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+             .values_list("pk", flat=True))  # fmt: skip
+
+
+def _notices_due(
+    library: Library,
+    day: date,
+    policy: Policy,
+    calendars: dict[int, BranchCalendar],
+    due: list[tuple[int, int, int]],
+) -> tuple[int, int]:
     """Issue the notices falling due on `day`; returns (notices, charges).
 
     The loans are taken in batches of whole members (a member's notices group their loans),
@@ -444,14 +502,9 @@ def _notices_due(library: Library, day: date, policy: Policy,
     queries rather than several queries per loan. Only the ids of the day's loans are held
     for the whole run: they are read once at the start, as one consistent list.
     """
-    due = list(
-        Loan.objects.filter(library=library, status=Loan.OUT, next_notice_date__lte=day)
-        .order_by("member_id", "id")
-        .values_list("member_id", "id")
-    )
     fine_of = _fines_of_day(library, day, policy, calendars)
     notices_issued = charges = 0
-    for ids in _whole_members(due, NOTICE_BATCH):
+    for ids in _whole_members([(member, loan) for member, loan, _ in due], NOTICE_BATCH):
         batch_notices, batch_charges = _notices_batch(library, day, policy, ids, fine_of)
         notices_issued += batch_notices
         charges += batch_charges
@@ -473,8 +526,9 @@ def _whole_members(rows: list[tuple[int, int]], size: int) -> Iterator[list[int]
         yield batch
 
 
-def _fines_of_day(library: Library, day: date, policy: Policy,
-                  calendars: dict[int, BranchCalendar]) -> Callable[[Loan], fines.Fine]:
+def _fines_of_day(
+    library: Library, day: date, policy: Policy, calendars: dict[int, BranchCalendar]
+) -> Callable[[Loan], fines.Fine]:
     """`loan_fine(loan, day)` for the loans of one daily run, with the policy, the fine rates
     and the branch calendars read once. A fine ending today depends only on the due date,
     the branch and the material, so each is computed once per run."""
@@ -486,8 +540,9 @@ def _fines_of_day(library: Library, day: date, policy: Policy,
         if key not in computed:
             profile = loan.branch.profile
             if (profile, loan.item.material) not in rates:
-                rates[profile, loan.item.material] = fine_rates(library, profile,
-                                                                loan.item.material)
+                rates[profile, loan.item.material] = fine_rates(
+                    library, profile, loan.item.material
+                )
             if loan.branch_id not in calendars:
                 calendars[loan.branch_id] = calendar_for(loan.branch)
             computed[key] = fines.fine(loan.due_date, day, policy.profiles[profile].fines,
@@ -498,13 +553,19 @@ def _fines_of_day(library: Library, day: date, policy: Policy,
     return fine_of
 
 
-def _notices_batch(library: Library, day: date, policy: Policy, ids: list[int],
-                   fine_of: Callable[[Loan], fines.Fine]) -> tuple[int, int]:
+def _notices_batch(
+    library: Library,
+    day: date,
+    policy: Policy,
+    ids: list[int],
+    fine_of: Callable[[Loan], fines.Fine],
+) -> tuple[int, int]:
     """Notices of one batch of loans (whole members): one notice per member and level,
     listing the member's loans that reached it, with its fee; the fine stops at the level
     the profile says. Locks: the batch's members (by id). Returns (notices, charges)."""
     batch = list(
-        Loan.objects.filter(pk__in=ids).select_related("item", "branch")
+        Loan.objects.filter(pk__in=ids, status=Loan.OUT, next_notice_date__lte=day)
+        .select_related("item", "branch")
         .order_by("member_id", "id")
     )  # fmt: skip
     members = {
@@ -586,9 +647,7 @@ def _notices_batch(library: Library, day: date, policy: Policy, ids: list[int],
     _loans_update(noticed, ["notice_level", "last_notice_date", "handed_over_date",
                             "fine_closed", "next_notice_date"])  # fmt: skip
     if to_collection:
-        Member.objects.filter(pk__in=[m.pk for m in to_collection]).update(
-            in_collection_since=day
-        )
+        Member.objects.filter(pk__in=[m.pk for m in to_collection]).update(in_collection_since=day)
     charges_record(charges=new_charges)
     return len(groups), charges
 
@@ -604,26 +663,26 @@ def _loans_update(loans_: list[Loan], fields: list[str]) -> None:
         Loan.objects.filter(pk__in=pks).update(**dict(zip(fields, values, strict=True)))
 
 
-def _holds_expired(library: Library, day: date, policy: Policy) -> int:
+def _holds_expired(library: Library, day: date, policy: Policy, ids: list[int]) -> int:
     """Expire the holds not collected by `day`: the copy passes to the next member waiting
-    for the title, or back to the shelf. Locks: the copies (by id), then the members (by id),
-    each set in one query."""
+    for the title, or back to the shelf. Caller holds the locks of the copies and members."""
     expired = list(
-        Reservation.objects.filter(library=library, status=Reservation.HELD,
-                                   hold_expires__lte=day)
+        Reservation.objects.filter(pk__in=ids, status=Reservation.HELD, hold_expires__lte=day)
         .order_by("hold_expires", "id")
     )  # fmt: skip
     if not expired:
         return 0
     items = {
         i.pk: i
-        for i in Item.objects.select_for_update().select_related("record", "branch")
+        for i in Item.objects.select_for_update()
+        .select_related("record", "branch")
         .filter(pk__in={r.item_id for r in expired})
         .order_by("pk")
     }
     members = {
         m.pk: m
-        for m in Member.objects.select_for_update().select_related("library")
+        for m in Member.objects.select_for_update()
+        .select_related("library")
         .filter(pk__in={r.member_id for r in expired})
         .order_by("pk")
     }

@@ -43,6 +43,10 @@ class Season(models.Model):
     end_day = models.PositiveSmallIntegerField()
     weekdays = models.CharField(_("opening days"), max_length=7)
 
+    def __str__(self) -> str:
+        return (f"{self.name} {self.start_day}. {self.start_month}. – "
+                f"{self.end_day}. {self.end_month}.")  # fmt: skip
+
 
 class Closure(models.Model):
     """Extraordinary closure days of a branch, inclusive (director's order, inventory...)."""
@@ -54,6 +58,9 @@ class Closure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["branch", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.start} – {self.end} {self.reason}".strip()
 
 
 class PolicyVersion(models.Model):
@@ -68,3 +75,6 @@ class PolicyVersion(models.Model):
         constraints = [
             models.UniqueConstraint("library", "valid_from", name="policy_valid_from_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.library_id} from {self.valid_from}"

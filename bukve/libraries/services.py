@@ -27,7 +27,9 @@ def preset_read(name_or_path: str) -> Policy:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PolicyError(f"no preset {name_or_path!r} (presets: {', '.join(PRESET_IDS)})") from None
+        raise PolicyError(
+            f"no preset {name_or_path!r} (presets: {', '.join(PRESET_IDS)})"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PolicyError(f"{path.name}: not valid TOML: {error}") from None
     return policy_from_dict(data)
@@ -95,7 +97,9 @@ def _policy_of(version: PolicyVersion) -> Policy:
 
 
 def policy_versions(library: Library) -> list[Policy]:
-    return [_policy_of(v) for v in PolicyVersion.objects.filter(library=library).order_by("valid_from")]
+    return [
+        _policy_of(v) for v in PolicyVersion.objects.filter(library=library).order_by("valid_from")
+    ]
 
 
 def policy_for(library: Library, day: date) -> Policy:
@@ -127,8 +131,9 @@ def calendar_for(branch: Branch) -> BranchCalendar:
     return BranchCalendar(
         weekdays=_days(branch.weekdays),
         seasons=tuple(
-            SeasonValue(s.name, (s.start_month, s.start_day), (s.end_month, s.end_day),
-                        _days(s.weekdays))
+            SeasonValue(
+                s.name, (s.start_month, s.start_day), (s.end_month, s.end_day), _days(s.weekdays)
+            )
             for s in branch.seasons.all()
         ),
         closures=tuple(

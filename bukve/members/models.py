@@ -23,9 +23,7 @@ class Member(models.Model):
     phone = models.CharField(max_length=30, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint("library", "card_number", name="member_card_unique")
-        ]
+        constraints = [models.UniqueConstraint("library", "card_number", name="member_card_unique")]
 
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()

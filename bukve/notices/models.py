@@ -17,9 +17,7 @@ class Notice(models.Model):
     loans = models.ManyToManyField("circulation.Loan", related_name="notices")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint("member", "level", "date", name="notice_once_a_day")
-        ]
+        constraints = [models.UniqueConstraint("member", "level", "date", name="notice_once_a_day")]
         indexes = [models.Index(fields=["library", "date"])]
 
     def __str__(self) -> str:

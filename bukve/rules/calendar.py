@@ -77,9 +77,9 @@ class BranchCalendar:
         if self.closure_on(day):
             return "closure"
         season = self.season_on(day)
-        if season is not None and day.weekday() not in season.weekdays:
-            if day.weekday() in self.weekdays:
-                return season.name
+        in_schedule = day.weekday() in self.weekdays
+        if season is not None and day.weekday() not in season.weekdays and in_schedule:
+            return season.name
         weekdays = season.weekdays if season is not None else self.weekdays
         if day.weekday() not in weekdays:
             return WEEKDAY_NAMES[day.weekday()]
@@ -114,4 +114,3 @@ def days_between(start: date, end: date) -> Iterator[date]:
     while day < end:
         day += timedelta(days=1)
         yield day
-

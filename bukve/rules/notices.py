@@ -37,8 +37,13 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def addressee(member: Hashable, born: date | None, guardian: Hashable | None, day: date,
-              guardian_age: int = 15) -> Hashable:
+def addressee(
+    member: Hashable,
+    born: date | None,
+    guardian: Hashable | None,
+    day: date,
+    guardian_age: int = 15,
+) -> Hashable:
     """A notice goes to the member, or to the parent or guardian of a member under 15."""
     if guardian is not None and born is not None and age_on(born, day) < guardian_age:
         return guardian

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from bukve.rules.calendar import BranchCalendar, Closure, Season
+from bukve.rules.calendar import BranchCalendar, Season
 
 MATERIALS = (
     "book", "map", "cdrom", "reading_device", "toy", "magazine", "newspaper", "ebook",
@@ -37,8 +37,8 @@ class PolicyError(ValueError):
 
 def money(value: Any, key: str = "amount") -> Decimal:
     """A Decimal with two places; floats are refused because they are not exact."""
-    if isinstance(value, bool) or isinstance(value, float):
-        raise PolicyError(f"{key}: write amounts as strings, e.g. \"0.10\"")
+    if isinstance(value, bool | float):
+        raise PolicyError(f'{key}: write amounts as strings, e.g. "0.10"')
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
@@ -264,7 +264,9 @@ def _days(value: Any, key: str) -> int | None:
 
 def _weekdays(reader: _Reader, name: str, default: Any = ...) -> frozenset[int]:
     values = reader.list(name, default)
-    if not values or any(not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 7 for v in values):
+    if not values or any(
+        not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 7 for v in values
+    ):
         raise PolicyError(f"{reader.key(name)}: expected ISO weekdays 1 (Monday) to 7 (Sunday)")
     return frozenset(v - 1 for v in values)
 

@@ -65,8 +65,13 @@ def run(scenario: Scenario, explain: bool = False) -> dict[str, Any]:
     return _report(scenario, library, members, results, explain)
 
 
-def _play(event: dict[str, Any], members: dict[str, Member], items: dict[str, Item],
-          branches: dict[str, Branch], scenario: Scenario) -> dict[str, Any]:
+def _play(
+    event: dict[str, Any],
+    members: dict[str, Member],
+    items: dict[str, Item],
+    branches: dict[str, Branch],
+    scenario: Scenario,
+) -> dict[str, Any]:
     result: dict[str, Any] = {"date": event["date"].isoformat(), "do": event["do"]}
     member = members.get(str(event.get("member")))
     item = items.get(str(event.get("item")))
@@ -79,13 +84,15 @@ def _play(event: dict[str, Any], members: dict[str, Member], items: dict[str, It
         match event["do"]:
             case "checkout":
                 assert member and item
-                loan = circulation.loan_checkout(member=member, item=item, branch=branch,
-                                                 today=day, due=event.get("due"))
+                loan = circulation.loan_checkout(
+                    member=member, item=item, branch=branch, today=day, due=event.get("due")
+                )
                 result["due"] = loan.due_date.isoformat()
             case "renew":
                 assert member and item
-                loan = circulation.loan_renew(member=member, item=item, today=day,
-                                              channel=event.get("channel", "desk"))
+                loan = circulation.loan_renew(
+                    member=member, item=item, today=day, channel=event.get("channel", "desk")
+                )
                 result["due"] = loan.due_date.isoformat()
             case "return":
                 assert item
@@ -101,8 +108,9 @@ def _play(event: dict[str, Any], members: dict[str, Member], items: dict[str, It
             case "reserve":
                 assert member and item
                 pickup = branches[event["branch"]] if "branch" in event else None
-                circulation.reservation_place(member=member, item=item, today=day,
-                                              pickup_branch=pickup)
+                circulation.reservation_place(
+                    member=member, item=item, today=day, pickup_branch=pickup
+                )
             case "pickup":
                 assert member and item
                 loan = circulation.hold_pickup(member=member, item=item, today=day)
@@ -112,8 +120,13 @@ def _play(event: dict[str, Any], members: dict[str, Member], items: dict[str, It
     return {**result, "ok": True}
 
 
-def _report(scenario: Scenario, library: Any, members: dict[str, Member],
-            results: list[dict[str, Any]], explain: bool) -> dict[str, Any]:
+def _report(
+    scenario: Scenario,
+    library: Any,
+    members: dict[str, Member],
+    results: list[dict[str, Any]],
+    explain: bool,
+) -> dict[str, Any]:
     ids = {m.pk: mid for mid, m in members.items()}
     charges = []
     for c in Charge.objects.filter(library=library).select_related(
@@ -177,4 +190,3 @@ def _states(member: Member, policy: Any, end: date) -> list[str]:
     if policy.debt_blocks and has_old_debt(member, end, policy.debt_age_months):
         states.append("debt_overdue")
     return states
-

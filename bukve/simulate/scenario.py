@@ -31,6 +31,17 @@ EVENTS = {
 EVENT_KEYS = {"date", "do", "member", "item", "due", "branch", "channel", "price", "amount"}
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates: dates stay text, so a wrong one (2026-02-30) is reported
+    with the key it stands under."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class ScenarioError(ValueError):
     """A malformed scenario; the message names the problem in one line."""
 
@@ -63,7 +74,8 @@ def _amount(value: Any, where: str) -> Decimal:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise ScenarioError(f"{where}: not an amount: {value!r}") from None
-    if isinstance(value, bool) or not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = amount.as_tuple().exponent
+    if isinstance(value, bool) or not amount.is_finite() or amount < 0 or exponent < -2:  # type: ignore[operator]
         raise ScenarioError(f"{where}: not an amount in cents: {value!r}")
     return amount.quantize(Decimal("0.01"))
 
@@ -88,7 +100,7 @@ def load(path: str) -> Scenario:
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(f"{path}: cannot read: {error}") from None
     try:
-        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+        data = json.loads(text) if path.endswith(".json") else yaml.load(text, Loader=_Loader)  # noqa: S506
     except Exception as error:  # yaml raises many kinds, some while building dates
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ScenarioError(f"{path}: not valid YAML/JSON: {message}") from None

@@ -56,7 +56,9 @@ def test_it_settles_the_oldest_charges_first(ana_owes):
         (date(2026, 3, 5), Decimal("3.00")),
     ]
     assert sorted(payment.allocations.values_list("charge__date", "amount")) == [
-        (date(2026, 3, 1), Decimal("2.00")), (date(2026, 3, 3), Decimal("1.00"))]
+        (date(2026, 3, 1), Decimal("2.00")),
+        (date(2026, 3, 3), Decimal("1.00")),
+    ]
     payment.refresh_from_db()  # the returned object still shows 3.00 unallocated
     assert payment.unallocated == Decimal("0.00")
     assert (open_debt(ana), balance(ana)) == (Decimal("3.00"), Decimal("3.00"))
@@ -122,8 +124,9 @@ def test_it_refuses_a_payment_of_nothing(load_library, make_member):
     assert Payment.objects.count() == 0
 
 
-def test_it_wants_noticed_items_back_before_a_payment_in_maribor(load_library, make_member,
-                                                                  make_item):
+def test_it_wants_noticed_items_back_before_a_payment_in_maribor(
+    load_library, make_member, make_item
+):
     # given: a book due 23 March with its 1st notice (2.00) on 2 April, and an overdue DVD
     # without a notice yet
     maribor = load_library("maribor")
@@ -149,8 +152,7 @@ def test_it_wants_noticed_items_back_before_a_payment_in_maribor(load_library, m
     assert Payment.objects.get().amount == Decimal("3.10")
 
 
-def test_it_takes_payments_with_noticed_items_out_elsewhere(load_library, make_member,
-                                                           make_item):
+def test_it_takes_payments_with_noticed_items_out_elsewhere(load_library, make_member, make_item):
     # given: the same situation in Velenje, which has no such rule
     velenje = load_library("velenje")
     ana = make_member(velenje, "ana")

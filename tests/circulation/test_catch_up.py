@@ -43,19 +43,29 @@ events_strategy = st.tuples(
 def library_build(code: str, suffix: str, materials: list[str]):
     policy = preset_read(code)
     library = library_load(policy=replace(policy, id=f"{code}-{suffix}"))
-    ana = Member.objects.create(library=library, card_number="ana", category="adult",
-                                born=date(1985, 3, 2))
-    tim = Member.objects.create(library=library, card_number="tim", category="child",
-                                born=date(2016, 6, 1), guardian=ana)
-    eva = Member.objects.create(library=library, card_number="eva", category="staff",
-                                born=date(1970, 1, 1))
+    ana = Member.objects.create(
+        library=library, card_number="ana", category="adult", born=date(1985, 3, 2)
+    )
+    tim = Member.objects.create(
+        library=library, card_number="tim", category="child", born=date(2016, 6, 1), guardian=ana
+    )
+    eva = Member.objects.create(
+        library=library, card_number="eva", category="staff", born=date(1970, 1, 1)
+    )
     branch = library.branches.order_by("id").first()
     items = []
     for n, material in enumerate(materials):
         record, _ = Record.objects.get_or_create(library=library, key=f"r{max(n, 1)}")
-        items.append(Item.objects.create(library=library, record=record, barcode=f"i{n}",
-                                         material=material, branch=branch,
-                                         price=Decimal("10.00")))
+        items.append(
+            Item.objects.create(
+                library=library,
+                record=record,
+                barcode=f"i{n}",
+                material=material,
+                branch=branch,
+                price=Decimal("10.00"),
+            )
+        )
     return library, [ana, tim, eva], items
 
 
@@ -70,21 +80,22 @@ def play(code, library, members, items, event):
             case "checkout":
                 mobile = flag and code in MOBILE
                 branch = library.branches.get(code=MOBILE[code]) if mobile else None
-                loan = circulation.loan_checkout(member=member, item=item, branch=branch,
-                                                 today=today)
+                loan = circulation.loan_checkout(
+                    member=member, item=item, branch=branch, today=today
+                )
                 return loan.due_date
             case "renew":
                 channel = "online" if flag else "desk"
-                return circulation.loan_renew(member=member, item=item, channel=channel,
-                                              today=today).due_date
+                return circulation.loan_renew(
+                    member=member, item=item, channel=channel, today=today
+                ).due_date
             case "return":
                 held = circulation.loan_checkin(item=item, today=today).held_for
                 return held.member.card_number if held else None
             case "lost":
                 return circulation.loan_declare_lost(item=item, today=today).status
             case "reserve":
-                return circulation.reservation_place(member=member, item=item,
-                                                     today=today).status
+                return circulation.reservation_place(member=member, item=item, today=today).status
             case "pickup":
                 return circulation.hold_pickup(member=member, item=item, today=today).due_date
     except Refused as refusal:
@@ -95,35 +106,75 @@ def outcome(library):
     """What the daily runs and the desk produced, keyed by card numbers and barcodes."""
     cards = dict(Member.objects.filter(library=library).values_list("id", "card_number"))
     notices = sorted(
-        (cards[n.member_id], n.date, n.level, n.collection, cards[n.addressee_id],
-         n.registered_mail, tuple(sorted(loan.item.barcode for loan in n.loans.all())))
+        (
+            cards[n.member_id],
+            n.date,
+            n.level,
+            n.collection,
+            cards[n.addressee_id],
+            n.registered_mail,
+            tuple(sorted(loan.item.barcode for loan in n.loans.all())),
+        )
         for n in Notice.objects.filter(library=library).prefetch_related("loans__item")
     )
     charges = sorted(
-        (cards[c.member_id], c.date, c.kind, c.amount, c.open_amount,
-         c.item.barcode if c.item else None, c.level, c.units, c.stretch_from)
+        (
+            cards[c.member_id],
+            c.date,
+            c.kind,
+            c.amount,
+            c.open_amount,
+            c.item.barcode if c.item else None,
+            c.level,
+            c.units,
+            c.stretch_from,
+        )
         for c in Charge.objects.filter(library=library).select_related("item")
     )
     loans = sorted(
-        (loan.item.barcode, cards[loan.member_id], loan.checkout_date, loan.status,
-         loan.due_date, loan.renewals, loan.notice_level, loan.last_notice_date,
-         loan.next_notice_date, loan.fine_closed, loan.handed_over_date, loan.closed_date)
+        (
+            loan.item.barcode,
+            cards[loan.member_id],
+            loan.checkout_date,
+            loan.status,
+            loan.due_date,
+            loan.renewals,
+            loan.notice_level,
+            loan.last_notice_date,
+            loan.next_notice_date,
+            loan.fine_closed,
+            loan.handed_over_date,
+            loan.closed_date,
+        )
         for loan in Loan.objects.filter(library=library).select_related("item")
     )
     reservations = sorted(
-        (cards[r.member_id], r.record.key, r.status, r.item.barcode if r.item else None,
-         r.held_date, r.hold_expires, r.closed_date)
+        (
+            cards[r.member_id],
+            r.record.key,
+            r.status,
+            r.item.barcode if r.item else None,
+            r.held_date,
+            r.hold_expires,
+            r.closed_date,
+        )
         for r in Reservation.objects.filter(library=library).select_related("record", "item")
     )
-    members = sorted(Member.objects.filter(library=library)
-                     .values_list("card_number", "in_collection_since"))
+    members = sorted(
+        Member.objects.filter(library=library).values_list("card_number", "in_collection_since")
+    )
     items = sorted(Item.objects.filter(library=library).values_list("barcode", "status"))
     return notices, charges, loans, reservations, members, items
 
 
-@settings(max_examples=20, deadline=None, database=None,
-          phases=[Phase.explicit, Phase.generate, Phase.shrink],  # "explain" takes minutes
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    database=None,
+    # No "explain" phase (it takes minutes); shrinking is what makes a failure readable.
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     code=st.sampled_from(["maribor", "velenje", "tolmin"]),
     materials=st.lists(st.sampled_from(["book", "dvd", "magazine"]), min_size=4, max_size=4),
@@ -131,8 +182,9 @@ def outcome(library):
     checkpoints=st.sets(st.integers(0, 70), max_size=4),
     extra_days=st.integers(5, 35),
 )
-def test_it_catches_up_missed_days_exactly_as_running_every_day(db, code, materials, events,
-                                                                checkpoints, extra_days):
+def test_it_catches_up_missed_days_exactly_as_running_every_day(
+    db, code, materials, events, checkpoints, extra_days
+):
     last = events[-1][0] + extra_days
     # Each example in its own savepoint, rolled back: the `db` fixture only rolls back once,
     # at the end of the whole test.
@@ -154,8 +206,7 @@ def test_it_catches_up_missed_days_exactly_as_running_every_day(db, code, materi
                 circulation.daily_run(library=a_library, until=START + timedelta(days=day))
         b_results = []
         for day in range(events[0][0], last + 1):
-            b_results += [play(code, b_library, b_members, b_items, e)
-                          for e in by_day.get(day, [])]
+            b_results += [play(code, b_library, b_members, b_items, e) for e in by_day.get(day, [])]
             circulation.daily_run_day(library=b_library, day=START + timedelta(days=day))
 
         # then: the same outcomes, notices and charges, to the day and the cent

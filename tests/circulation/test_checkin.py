@@ -30,11 +30,17 @@ def charges_of(member):
 
 @pytest.mark.parametrize(
     ("material", "parts", "amount"),
-    [("book", 1, "0.30"), ("toy", 1, "0.30"), ("book", 3, "0.30"), ("dvd", 1, "1.20"),
-     ("music_cd", 1, "1.20")],
+    [
+        ("book", 1, "0.30"),
+        ("toy", 1, "0.30"),
+        ("book", 3, "0.30"),
+        ("dvd", 1, "1.20"),
+        ("music_cd", 1, "1.20"),
+    ],
 )
-def test_it_records_the_fine_on_the_return_day(load_library, make_member, make_item, material,
-                                               parts, amount):
+def test_it_records_the_fine_on_the_return_day(
+    load_library, make_member, make_item, material, parts, amount
+):
     # given: a Maribor loan due on Monday 23 March
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
@@ -52,20 +58,26 @@ def test_it_records_the_fine_on_the_return_day(load_library, make_member, make_i
     fine = Charge.objects.get(member=ana)
     assert (fine.units, fine.stretch_from, fine.loan_id) == (3, date(2026, 3, 23), result.loan.pk)
     assert [(d.date.day, d.charged, d.why) for d in fine_explain(fine)] == [
-        (24, False, "tolerance"), (25, False, "tolerance"), (26, False, "tolerance"),
-        (27, True, "charged"), (28, True, "charged"), (29, False, "Sunday"),
+        (24, False, "tolerance"),
+        (25, False, "tolerance"),
+        (26, False, "tolerance"),
+        (27, True, "charged"),
+        (28, True, "charged"),
+        (29, False, "Sunday"),
         (30, True, "charged"),
     ]
     loan = Loan.objects.get(pk=result.loan.pk)
     assert (loan.status, loan.closed_date, loan.next_notice_date) == (
-        Loan.RETURNED, date(2026, 3, 30), None)
+        Loan.RETURNED,
+        date(2026, 3, 30),
+        None,
+    )
     item.refresh_from_db()
     assert item.status == Item.SHELF
     assert result.held_for is None
 
 
-def test_it_records_nothing_for_a_return_within_the_tolerance(load_library, make_member,
-                                                              make_item):
+def test_it_records_nothing_for_a_return_within_the_tolerance(load_library, make_member, make_item):
     # given
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
@@ -93,14 +105,16 @@ def test_it_charges_working_days_in_tolmin(load_library, make_member, make_item)
     assert charges_of(tina) == [(date(2026, 5, 8), "fine", Decimal("1.20"))]
 
 
-def test_it_takes_a_return_at_any_branch_with_the_rules_of_the_loan(load_library, make_member,
-                                                                    make_item):
+def test_it_takes_a_return_at_any_branch_with_the_rules_of_the_loan(
+    load_library, make_member, make_item
+):
     # given: a copy of the main library lent on the bibliobus (28 days, due 30 March)
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
     book = make_item(maribor, "b1", branch="main")
-    loan_checkout(member=ana, item=book, branch=maribor.branches.get(code="bibliobus"),
-                  today=date(2026, 3, 2))
+    loan_checkout(
+        member=ana, item=book, branch=maribor.branches.get(code="bibliobus"), today=date(2026, 3, 2)
+    )
 
     # when: returned without a card or a branch on 5 May
     result = loan_checkin(item=book, today=date(2026, 5, 5))
@@ -165,8 +179,7 @@ def test_it_keeps_velenje_fines_running_after_the_notices(load_library, make_mem
     ]
 
 
-def test_it_holds_a_returned_copy_for_the_first_in_the_queue(load_library, make_member,
-                                                             make_item):
+def test_it_holds_a_returned_copy_for_the_first_in_the_queue(load_library, make_member, make_item):
     # given: Ivo and then Jan wait for the title Hana has on loan
     velenje = load_library("velenje")
     hana, ivo, jan = (make_member(velenje, c) for c in ("hana", "ivo", "jan"))
@@ -182,7 +195,11 @@ def test_it_holds_a_returned_copy_for_the_first_in_the_queue(load_library, make_
     assert result.held_for is not None and result.held_for.member_id == ivo.pk
     hold = Reservation.objects.get(member=ivo)
     assert (hold.status, hold.item_id, hold.held_date, hold.hold_expires) == (
-        Reservation.HELD, book.pk, date(2026, 10, 12), date(2026, 10, 17))
+        Reservation.HELD,
+        book.pk,
+        date(2026, 10, 12),
+        date(2026, 10, 17),
+    )
     assert Reservation.objects.get(member=jan).status == Reservation.WAITING
     book.refresh_from_db()
     assert book.status == Item.HELD

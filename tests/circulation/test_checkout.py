@@ -24,8 +24,9 @@ def refusal(**kwargs) -> str:
     return info.value.code
 
 
-def test_it_moves_a_due_date_on_a_holiday_to_the_next_open_day(load_library, make_member,
-                                                                  make_item):
+def test_it_moves_a_due_date_on_a_holiday_to_the_next_open_day(
+    load_library, make_member, make_item
+):
     # given: Maribor lends books for 21 days; 10 Oct 2026 + 21 is 31 Oct (Reformation Day),
     # followed by 1 Nov (a Sunday and a holiday)
     maribor = load_library("maribor")
@@ -90,22 +91,29 @@ def test_it_lends_at_a_branch_with_its_own_rules(load_library, make_member, make
     dvd = make_item(maribor, "d1", material="dvd")
 
     # when
-    loan = loan_checkout(member=ana, item=dvd, branch=maribor.branches.get(code="bibliobus"),
-                         today=date(2026, 3, 2))
+    loan = loan_checkout(
+        member=ana, item=dvd, branch=maribor.branches.get(code="bibliobus"), today=date(2026, 3, 2)
+    )
 
     # then
     assert loan.branch.code == "bibliobus"
     assert loan.due_date == date(2026, 3, 30)
 
 
-def test_it_gives_the_checkout_refusals_in_the_order_of_the_rules(load_library, make_member,
-                                                                  make_item):
+def test_it_gives_the_checkout_refusals_in_the_order_of_the_rules(
+    load_library, make_member, make_item
+):
     # given: a Tolmin member with every problem at once, and a copy that is both not for
     # home loan and on loan to someone else
     tolmin = load_library("tolmin")
     today = date(2026, 5, 20)
-    vid = make_member(tolmin, "vid", restricted=True, expires=date(2026, 4, 30),
-                      in_collection_since=date(2026, 5, 1))
+    vid = make_member(
+        tolmin,
+        "vid",
+        restricted=True,
+        expires=date(2026, 4, 30),
+        in_collection_since=date(2026, 5, 1),
+    )
     eva = make_member(tolmin, "eva")
     book = make_item(tolmin, "b1")
     loan_checkout(member=eva, item=book, today=date(2026, 5, 4))
@@ -164,8 +172,7 @@ def test_it_blocks_an_old_debt_only_in_tolmin(load_library, make_member, make_it
     tina = make_member(tolmin, "tina")
     mara = make_member(maribor, "mara")
     for member in (tina, mara):
-        charge_record(member=member, day=date(2026, 4, 10), kind="service",
-                      amount=Decimal("1.00"))
+        charge_record(member=member, day=date(2026, 4, 10), kind="service", amount=Decimal("1.00"))
 
     # when / then
     assert refusal(member=tina, item=make_item(tolmin, "t1"), today=today) == "debt_overdue"

@@ -27,7 +27,7 @@ pytestmark = [
     pytest.mark.skipif(
         "postgresql" not in settings.DATABASES["default"]["ENGINE"],
         reason="row locks and concurrent transactions need PostgreSQL; SQLite runs one "
-               "writer at a time",
+        "writer at a time",
     ),
     pytest.mark.django_db(transaction=True),
 ]
@@ -77,8 +77,9 @@ def wait_until_blocked(desk, timeout=10.0):
     raise RuntimeError("the desk never waited for a lock")
 
 
-def test_it_lends_an_item_once_when_two_desks_check_it_out_together(load_library, make_member,
-                                                                   make_item):
+def test_it_lends_an_item_once_when_two_desks_check_it_out_together(
+    load_library, make_member, make_item
+):
     # given: Ana and Bor ask for the same copy at two desks
     maribor = load_library("maribor")
     ana, bor = make_member(maribor, "ana"), make_member(maribor, "bor")
@@ -110,8 +111,10 @@ def test_it_runs_a_day_once_when_two_runs_start_together(load_library, make_memb
     ana = make_member(maribor, "ana")
     loan_checkout(member=ana, item=make_item(maribor, "b1"), today=date(2026, 3, 2))
     barrier = threading.Barrier(2)
-    runs = [Desk(lambda: daily_run_day(library=maribor, day=date(2026, 4, 2)), barrier)
-            for _ in range(2)]
+    runs = [
+        Desk(lambda: daily_run_day(library=maribor, day=date(2026, 4, 2)), barrier)
+        for _ in range(2)
+    ]
 
     # when
     for run in runs:
@@ -127,11 +130,9 @@ def test_it_runs_a_day_once_when_two_runs_start_together(load_library, make_memb
     assert Charge.objects.filter(kind="notice").count() == 1
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "_notices_due reads the due loans before locking their members and never re-reads them "
-    "under the lock: a loan returned meanwhile still gets the notice and its fee"))
-def test_it_sends_no_notice_for_a_loan_returned_while_the_run_works(load_library, make_member,
-                                                                    make_item):
+def test_it_sends_no_notice_for_a_loan_returned_while_the_run_works(
+    load_library, make_member, make_item
+):
     # given: Ana's book was due on 23 March; its 1st notice falls due on 2 April
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
@@ -152,12 +153,9 @@ def test_it_sends_no_notice_for_a_loan_returned_while_the_run_works(load_library
     assert list(Charge.objects.values_list("kind", "amount")) == [("fine", Decimal("0.60"))]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "lock order: the daily run locks members (notices) and then items (_holds_expired), the "
-    "desk locks the item and then the member, so a pick-up on the hold's last day during "
-    "the run deadlocks"))
-def test_it_lets_a_member_collect_on_the_last_day_while_the_run_works(load_library, make_member,
-                                                                      make_item):
+def test_it_lets_a_member_collect_on_the_last_day_while_the_run_works(
+    load_library, make_member, make_item
+):
     # given: Ivo's book was due on 12 October (1st notice on 20 October) and a copy of c1 is
     # held for him from 14 October until 20 October
     velenje = load_library("velenje")

@@ -22,8 +22,14 @@ from bukve.notices.models import Notice
 
 def notices_of(member):
     return [
-        (n.date, n.level, n.collection, n.addressee.card_number,
-         sorted(loan.item.barcode for loan in n.loans.all()), n.registered_mail)
+        (
+            n.date,
+            n.level,
+            n.collection,
+            n.addressee.card_number,
+            sorted(loan.item.barcode for loan in n.loans.all()),
+            n.registered_mail,
+        )
         for n in Notice.objects.filter(member=member).order_by("date", "level")
     ]
 
@@ -36,16 +42,18 @@ def charges_of(member):
     )
 
 
-def test_it_groups_a_members_loans_into_one_notice_per_level_and_day(load_library, make_member,
-                                                                     make_item):
+def test_it_groups_a_members_loans_into_one_notice_per_level_and_day(
+    load_library, make_member, make_item
+):
     # given: Ana has two books and a DVD due on 23 March and a book due on 24 March; Bor has
     # a book due on 23 March
     maribor = load_library("maribor")
     ana, bor = make_member(maribor, "ana"), make_member(maribor, "bor")
     for barcode in ("b1", "b2"):
         loan_checkout(member=ana, item=make_item(maribor, barcode), today=date(2026, 3, 2))
-    loan_checkout(member=ana, item=make_item(maribor, "d1", material="dvd"),
-                  today=date(2026, 3, 16))
+    loan_checkout(
+        member=ana, item=make_item(maribor, "d1", material="dvd"), today=date(2026, 3, 16)
+    )
     loan_checkout(member=ana, item=make_item(maribor, "b3"), today=date(2026, 3, 3))
     loan_checkout(member=bor, item=make_item(maribor, "b4"), today=date(2026, 3, 2))
 
@@ -76,7 +84,8 @@ def test_it_groups_a_members_loans_into_one_notice_per_level_and_day(load_librar
 
 
 def test_it_issues_notices_on_any_weekday_and_sends_the_late_ones_by_registered_mail(
-        load_library, make_member, make_item):
+    load_library, make_member, make_item
+):
     # given: a Tolmin book due on Wednesday 29 April; notices 5, 10, 10 and 30 days apart
     tolmin = load_library("tolmin")
     tina = make_member(tolmin, "tina")
@@ -93,8 +102,11 @@ def test_it_issues_notices_on_any_weekday_and_sends_the_late_ones_by_registered_
         (date(2026, 6, 23), 4, False, "tina", ["b1"], True),
     ]
     assert [c[1:] for c in charges_of(tina)] == [
-        ("notice", Decimal("1.50")), ("notice", Decimal("3.00")), ("notice", Decimal("6.00")),
-        ("notice", Decimal("10.00"))]
+        ("notice", Decimal("1.50")),
+        ("notice", Decimal("3.00")),
+        ("notice", Decimal("6.00")),
+        ("notice", Decimal("10.00")),
+    ]
     assert Loan.objects.get().next_notice_date is None
 
 
@@ -108,12 +120,14 @@ def test_it_issues_notices_on_any_weekday_and_sends_the_late_ones_by_registered_
     ],
 )
 def test_it_addresses_the_notice_of_a_child_under_15_to_the_guardian(
-        load_library, make_member, make_item, born, guardian, to):
+    load_library, make_member, make_item, born, guardian, to
+):
     # given: Tim's book is due on 23 March; the 1st notice is issued on 2 April
     maribor = load_library("maribor")
     mama = make_member(maribor, "mama")
-    tim = make_member(maribor, "tim", category="child", born=born,
-                      guardian=mama if guardian else None)
+    tim = make_member(
+        maribor, "tim", category="child", born=born, guardian=mama if guardian else None
+    )
     loan_checkout(member=tim, item=make_item(maribor, "b1"), today=date(2026, 3, 2))
 
     # when
@@ -126,8 +140,9 @@ def test_it_addresses_the_notice_of_a_child_under_15_to_the_guardian(
 
 
 @pytest.mark.parametrize("category", ["staff", "retired_staff"])
-def test_it_charges_tolmin_staff_no_fines_and_no_notice_fees(load_library, make_member,
-                                                            make_item, category):
+def test_it_charges_tolmin_staff_no_fines_and_no_notice_fees(
+    load_library, make_member, make_item, category
+):
     # given: Eva, library staff, and Ana each have a book due on 29 April
     tolmin = load_library("tolmin")
     eva, ana = make_member(tolmin, "eva", category=category), make_member(tolmin, "ana")
@@ -136,26 +151,35 @@ def test_it_charges_tolmin_staff_no_fines_and_no_notice_fees(load_library, make_
     loan_checkout(member=eva, item=make_item(tolmin, "e2"), today=date(2026, 4, 1))
 
     # when: a late renewal by phone on 1 May (new due 15 May), daily runs and the returns
-    loan_renew(member=eva, item=Loan.objects.get(item__barcode="e2").item, channel="phone",
-               today=date(2026, 5, 1))
+    loan_renew(
+        member=eva,
+        item=Loan.objects.get(item__barcode="e2").item,
+        channel="phone",
+        today=date(2026, 5, 1),
+    )
     daily_run(library=tolmin, until=date(2026, 6, 29))
     for barcode in ("e1", "e2", "a1"):
-        loan_checkin(item=Loan.objects.get(item__barcode=barcode, status="out").item,
-                     today=date(2026, 6, 30))
+        loan_checkin(
+            item=Loan.objects.get(item__barcode=barcode, status="out").item, today=date(2026, 6, 30)
+        )
 
     # then: Eva gets her notices but is charged nothing; Ana pays fees and the fine
     assert [n[:2] + (n[4],) for n in notices_of(eva)] == [
-        (date(2026, 5, 4), 1, ["e1"]), (date(2026, 5, 14), 2, ["e1"]),
-        (date(2026, 5, 20), 1, ["e2"]), (date(2026, 5, 24), 3, ["e1"]),
-        (date(2026, 5, 30), 2, ["e2"]), (date(2026, 6, 9), 3, ["e2"]),
+        (date(2026, 5, 4), 1, ["e1"]),
+        (date(2026, 5, 14), 2, ["e1"]),
+        (date(2026, 5, 20), 1, ["e2"]),
+        (date(2026, 5, 24), 3, ["e1"]),
+        (date(2026, 5, 30), 2, ["e2"]),
+        (date(2026, 6, 9), 3, ["e2"]),
         (date(2026, 6, 23), 4, ["e1"]),
     ]
     assert charges_of(eva) == []
     assert [c[1] for c in charges_of(ana)] == ["notice"] * 4 + ["fine"]
 
 
-def test_it_hands_over_to_collection_ten_days_after_the_third_notice(load_library, make_member,
-                                                                     make_item):
+def test_it_hands_over_to_collection_ten_days_after_the_third_notice(
+    load_library, make_member, make_item
+):
     # given: Ana has two books due on 22 September 2026 (notices on 2, 12 and 22 October)
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
@@ -185,21 +209,39 @@ def test_it_hands_over_to_collection_ten_days_after_the_third_notice(load_librar
     assert Charge.objects.get(kind="collection").level is None
     assert Member.objects.get(pk=ana.pk).in_collection_since == date(2026, 11, 1)
     assert set(Loan.objects.values_list("handed_over_date", "next_notice_date")) == {
-        (date(2026, 11, 1), None)}
+        (date(2026, 11, 1), None)
+    }
 
 
 def world(library):
     """Everything the daily run may change, in comparable form."""
     return (
-        sorted(Notice.objects.filter(library=library).values_list(
-            "member_id", "level", "date", "collection", "addressee_id")),
-        sorted(Charge.objects.filter(library=library).values_list(
-            "member_id", "date", "kind", "amount", "open_amount", "loan_id")),
-        sorted(Loan.objects.filter(library=library).values_list(
-            "id", "status", "notice_level", "last_notice_date", "next_notice_date",
-            "fine_closed", "handed_over_date")),
-        sorted(Reservation.objects.filter(library=library).values_list(
-            "id", "status", "item_id", "hold_expires")),
+        sorted(
+            Notice.objects.filter(library=library).values_list(
+                "member_id", "level", "date", "collection", "addressee_id"
+            )
+        ),
+        sorted(
+            Charge.objects.filter(library=library).values_list(
+                "member_id", "date", "kind", "amount", "open_amount", "loan_id"
+            )
+        ),
+        sorted(
+            Loan.objects.filter(library=library).values_list(
+                "id",
+                "status",
+                "notice_level",
+                "last_notice_date",
+                "next_notice_date",
+                "fine_closed",
+                "handed_over_date",
+            )
+        ),
+        sorted(
+            Reservation.objects.filter(library=library).values_list(
+                "id", "status", "item_id", "hold_expires"
+            )
+        ),
         sorted(Member.objects.filter(library=library).values_list("id", "in_collection_since")),
         DailyRun.objects.filter(library=library).count(),
     )
@@ -242,5 +284,8 @@ def test_it_catches_up_missed_days_in_order(load_library, make_member, make_item
     assert [r.date for r in runs][0] == date(2026, 10, 2)
     assert len(runs) == 32
     assert [(n[0], n[1]) for n in notices_of(ana)] == [
-        (date(2026, 10, 2), 1), (date(2026, 10, 12), 2), (date(2026, 10, 22), 3),
-        (date(2026, 11, 1), 0)]
+        (date(2026, 10, 2), 1),
+        (date(2026, 10, 12), 2),
+        (date(2026, 10, 22), 3),
+        (date(2026, 11, 1), 0),
+    ]

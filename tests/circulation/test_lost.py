@@ -33,7 +33,8 @@ def charges_of(member):
     ],
 )
 def test_it_charges_the_fine_the_price_and_the_processing_fee(
-        load_library, make_member, make_item, library, checkout, lost, fine, processing):
+    load_library, make_member, make_item, library, checkout, lost, fine, processing
+):
     # given
     lib = load_library(library)
     ana = make_member(lib, "ana")
@@ -55,8 +56,9 @@ def test_it_charges_the_fine_the_price_and_the_processing_fee(
     assert book.status == Item.LOST
 
 
-def test_it_charges_twice_the_price_of_a_lost_magazine_in_maribor(load_library, make_member,
-                                                                   make_item):
+def test_it_charges_twice_the_price_of_a_lost_magazine_in_maribor(
+    load_library, make_member, make_item
+):
     # given: a magazine due on Monday 9 March (7 days)
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
@@ -127,7 +129,9 @@ def test_it_adds_no_fine_after_the_maribor_stop(load_library, make_member, make_
 
     # then
     assert [c[1:] for c in charges_of(ana) if c[0] == date(2026, 10, 27)] == [
-        ("lost_item", Decimal("20.00")), ("processing", Decimal("5.00"))]
+        ("lost_item", Decimal("20.00")),
+        ("processing", Decimal("5.00")),
+    ]
     assert Charge.objects.filter(kind="fine").count() == 1
 
 

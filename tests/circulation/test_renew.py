@@ -67,7 +67,8 @@ def test_it_moves_a_renewed_due_date_to_an_open_day(load_library, make_member, m
 
 
 def test_it_charges_the_overdue_stretch_of_a_late_renewal_on_the_renewal_day(
-        load_library, make_member, make_item):
+    load_library, make_member, make_item
+):
     # given: a Tolmin book due on Wednesday 29 April
     tolmin = load_library("tolmin")
     tina = make_member(tolmin, "tina")
@@ -105,8 +106,9 @@ def test_it_charges_two_stretches_of_a_loan_renewed_late(load_library, make_memb
     ]
 
 
-def test_it_records_no_fine_for_a_late_renewal_within_the_tolerance(load_library, make_member,
-                                                                     make_item):
+def test_it_records_no_fine_for_a_late_renewal_within_the_tolerance(
+    load_library, make_member, make_item
+):
     # given
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
@@ -130,8 +132,10 @@ def test_it_sends_an_overdue_renewal_to_the_staff(load_library, make_member, mak
     loan_checkout(member=tina, item=book, today=date(2026, 4, 1))
 
     # when / then
-    assert refusal(member=tina, item=book, channel=channel,
-                   today=date(2026, 5, 4)) == "overdue_needs_staff"
+    assert (
+        refusal(member=tina, item=book, channel=channel, today=date(2026, 5, 4))
+        == "overdue_needs_staff"
+    )
     loan = Loan.objects.get(item=book)
     assert (loan.due_date, loan.renewals, loan.fine_closed) == (date(2026, 4, 29), 0, False)
     assert fines_of(tina) == []
@@ -192,8 +196,7 @@ def test_it_allows_two_renewals_in_maribor(load_library, make_member, make_item)
     assert refusal(member=ana, item=book, today=date(2026, 5, 1)) == "renewal_limit"
 
 
-def test_it_refuses_a_renewal_with_a_month_old_debt_in_tolmin(load_library, make_member,
-                                                              make_item):
+def test_it_refuses_a_renewal_with_a_month_old_debt_in_tolmin(load_library, make_member, make_item):
     # given: Tina owes 1.00 charged on 15 April; her book is due on 18 May
     tolmin = load_library("tolmin")
     tina = make_member(tolmin, "tina")
@@ -209,14 +212,16 @@ def test_it_refuses_a_renewal_with_a_month_old_debt_in_tolmin(load_library, make
     assert refusal(member=tina, item=book, today=date(2026, 5, 15)) == "debt_overdue"
 
 
-def test_it_refuses_to_renew_non_book_material_of_the_mobile_library(load_library, make_member,
-                                                                    make_item):
+def test_it_refuses_to_renew_non_book_material_of_the_mobile_library(
+    load_library, make_member, make_item
+):
     # given: a DVD lent on Tolmin's mobile library
     tolmin = load_library("tolmin")
     tina = make_member(tolmin, "tina")
     dvd = make_item(tolmin, "d1", material="dvd")
-    loan = loan_checkout(member=tina, item=dvd, branch=tolmin.branches.get(code="mobile"),
-                         today=date(2026, 4, 20))
+    loan = loan_checkout(
+        member=tina, item=dvd, branch=tolmin.branches.get(code="mobile"), today=date(2026, 4, 20)
+    )
     assert loan.due_date == date(2026, 5, 25)
 
     # when / then
@@ -234,8 +239,9 @@ def test_it_refuses_to_renew_someone_elses_loan(load_library, make_member, make_
     assert refusal(member=bor, item=book, today=date(2026, 3, 10)) == "item_not_available"
 
 
-def test_it_gives_the_renewal_refusals_in_the_order_of_the_rules(load_library, make_member,
-                                                                 make_item):
+def test_it_gives_the_renewal_refusals_in_the_order_of_the_rules(
+    load_library, make_member, make_item
+):
     # given: an overdue Maribor loan renewed twice, with a notice, that Bor waits for; its
     # borrower is in collection and restricted, and asks online
     maribor = load_library("maribor")
@@ -246,8 +252,7 @@ def test_it_gives_the_renewal_refusals_in_the_order_of_the_rules(load_library, m
     loan_renew(member=ana, item=book, today=date(2026, 4, 10))
     reservation_place(member=bor, item=book, today=date(2026, 4, 11))
     Loan.objects.filter(item=book).update(notice_level=1)
-    Member.objects.filter(pk=ana.pk).update(in_collection_since=date(2026, 5, 1),
-                                            restricted=True)
+    Member.objects.filter(pk=ana.pk).update(in_collection_since=date(2026, 5, 1), restricted=True)
     today = date(2026, 5, 20)
 
     def renew():

@@ -40,8 +40,9 @@ def potter(load_library, make_member, make_item):
     return velenje, (hana, ivo, jan), (c1, c2), (r_ivo, r_jan)
 
 
-def test_it_holds_the_copy_on_the_shelf_whose_barcode_sorts_first(load_library, make_member,
-                                                                 make_item):
+def test_it_holds_the_copy_on_the_shelf_whose_barcode_sorts_first(
+    load_library, make_member, make_item
+):
     # given: copies of a title entered in another order than their barcodes; one is on loan,
     # one is not for home loan
     velenje = load_library("velenje")
@@ -62,15 +63,20 @@ def test_it_holds_the_copy_on_the_shelf_whose_barcode_sorts_first(load_library, 
 
 
 def test_it_counts_the_pickup_window_in_the_open_days_of_the_pickup_branch(
-        load_library, make_member, make_item):
+    load_library, make_member, make_item
+):
     # given: Bovec opens Monday to Friday; Thursday 25 June is Statehood Day
     tolmin = load_library("tolmin")
     ana = make_member(tolmin, "ana")
     book = make_item(tolmin, "b1", branch="bovec")
 
     # when: reserved on Thursday 18 June for pick-up in Bovec
-    reservation = reservation_place(member=ana, item=book, today=date(2026, 6, 18),
-                                    pickup_branch=tolmin.branches.get(code="bovec"))
+    reservation = reservation_place(
+        member=ana,
+        item=book,
+        today=date(2026, 6, 18),
+        pickup_branch=tolmin.branches.get(code="bovec"),
+    )
 
     # then: 19, 22, 23, 24 and 26 June
     assert state(reservation) == (Reservation.HELD, "b1", date(2026, 6, 18), date(2026, 6, 26))
@@ -133,19 +139,19 @@ def test_it_expires_a_hold_in_the_run_of_its_last_day(potter):
     assert held_on_16th == Reservation.HELD
     assert run.holds_expired == 1
     assert state(r_ivo)[0] == Reservation.EXPIRED
-    assert list(Charge.objects.values_list("member__card_number", "date", "kind", "amount",
-                                           "item__barcode")) == [
-        ("ivo", date(2026, 10, 17), "hold_not_collected", Decimal("1.00"), "c1")]
+    assert list(
+        Charge.objects.values_list("member__card_number", "date", "kind", "amount", "item__barcode")
+    ) == [("ivo", date(2026, 10, 17), "hold_not_collected", Decimal("1.00"), "c1")]
     assert state(r_jan) == (Reservation.HELD, "c1", date(2026, 10, 17), date(2026, 10, 23))
     with pytest.raises(Refused) as info:
         hold_pickup(member=ivo, item=c1, today=date(2026, 10, 19))
     assert info.value.code == "item_not_available"
-    assert hold_pickup(member=jan, item=c1, today=date(2026, 10, 20)).due_date == date(
-        2026, 11, 10)
+    assert hold_pickup(member=jan, item=c1, today=date(2026, 10, 20)).due_date == date(2026, 11, 10)
 
 
 def test_it_puts_an_uncollected_copy_back_on_the_shelf_without_a_fee_in_maribor(
-        load_library, make_member, make_item):
+    load_library, make_member, make_item
+):
     # given: a copy held for Ana on Monday 2 March, until Saturday 7 March
     maribor = load_library("maribor")
     ana = make_member(maribor, "ana")
@@ -178,7 +184,8 @@ def test_it_passes_a_held_copy_on_when_the_hold_is_cancelled(potter):
 
 
 def test_it_puts_the_copy_back_on_the_shelf_when_the_last_hold_is_cancelled(
-        load_library, make_member, make_item):
+    load_library, make_member, make_item
+):
     # given
     velenje = load_library("velenje")
     ana = make_member(velenje, "ana")
@@ -206,10 +213,6 @@ def test_it_cancels_a_waiting_reservation(potter):
     assert result.held_for.pk == r_jan.pk
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reservation_cancel reads item_id from the caller's (possibly stale) Reservation "
-    "before locking the row: a hold made meanwhile is cancelled but its copy stays 'held' "
-    "and is not passed on"))
 def test_it_passes_the_copy_on_when_the_hold_was_made_after_the_reservation_was_read(potter):
     # given: the desk reads Ivo's reservation while he is still waiting ...
     _, _, (c1, _), (r_ivo, r_jan) = potter
@@ -241,8 +244,9 @@ def test_it_refuses_a_member_in_collection(load_library, make_member, make_item)
 
 
 @pytest.mark.parametrize(("material", "not_for_loan"), [("book", True), ("newspaper", False)])
-def test_it_refuses_an_item_not_for_home_loan(load_library, make_member, make_item, material,
-                                              not_for_loan):
+def test_it_refuses_an_item_not_for_home_loan(
+    load_library, make_member, make_item, material, not_for_loan
+):
     # given: a copy labelled "not for home loan", and a newspaper (never lent in Tolmin)
     tolmin = load_library("tolmin")
     ana = make_member(tolmin, "ana")

@@ -227,14 +227,6 @@ events:
 run_until: 2026-12-31
 """
 
-WRONG_DATE_NOT_NAMED = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bukve/simulate/scenario.py load(): yaml.safe_load already fails on an unquoted impossible "
-        "date, before _date() sees it, and says only 'day is out of range for month'"
-    ),
-)
-
 MALFORMED = [  # (what is wrong, the scenario, what the one line on stderr must name)
     pytest.param(
         GOOD.replace("library: maribor", "library: ljubljana"),
@@ -255,7 +247,6 @@ MALFORMED = [  # (what is wrong, the scenario, what the one line on stderr must 
         GOOD.replace("2026-12-01", "2026-02-30"),
         "2026-02-30",
         id="impossible_date",
-        marks=WRONG_DATE_NOT_NAMED,
     ),
     pytest.param(
         GOOD.replace("2026-12-01", '"2026-02-30"'), "2026-02-30", id="impossible_quoted_date"
