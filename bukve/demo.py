@@ -29,7 +29,7 @@ from bukve.accounts.services import open_debt, payment_take
 from bukve.catalog.models import Item, Record
 from bukve.circulation import services as circulation
 from bukve.circulation.models import Loan, Reservation
-from bukve.libraries.models import Branch, Library
+from bukve.libraries.models import Branch, Library, Staff
 from bukve.libraries.services import (
     PRESET_IDS,
     calendar_for,
@@ -47,11 +47,17 @@ HISTORY_DAYS = 120
 VISIT_CHANCE = 0.03  # that a member comes to borrow on an open day of their branch
 SEED = 1848  # the year of Zdravljica's first draft; any fixed number would do
 
-# (username, password, library code or None for the administrator)
+# (username, password, library code or None for the site's administrator, desk role)
 DEMO_USERS = [
-    ("admin", "bukve-admin", None),
-    *((f"{code}-desk", "bukve-desk", code) for code in PRESET_IDS),
+    ("admin", "bukve-admin", None, None),
+    *(
+        (f"{code}-{name}", f"bukve-{name}", code, role)
+        for code in PRESET_IDS
+        for name, role in (("desk", Staff.CIRCULATION), ("admin", Staff.ADMINISTRATOR))
+    ),
 ]
+# Every demo member logs in to "Moja knjižnica" with their card number and this password.
+DEMO_MEMBER_PASSWORD = "bukve-clan"
 
 PREFIXES = {"maribor": "MB", "velenje": "VE", "tolmin": "TO", "ravne": "RA"}
 # Where the copies stand and where the members mostly borrow (weights per branch code).
@@ -612,13 +618,13 @@ def _users(out: TextIO) -> None:
     """The demo logins; an existing user of the same name is left as it is."""
     User = get_user_model()
     hashes: dict[str, str] = {}  # hash each password once: hashing is slow on purpose
-    for username, password, code in DEMO_USERS:
+    for username, password, code, role in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             out.write(f"  user {username} exists already; left as it is\n")
             continue
         if password not in hashes:
             hashes[password] = make_password(password)
-        User.objects.create(
+        user = User.objects.create(
             username=username,
             email=f"{username}@example.org",
             password=hashes[password],
@@ -626,7 +632,11 @@ def _users(out: TextIO) -> None:
             is_staff=code is None,
             is_superuser=code is None,
         )
+        if code is not None:
+            Staff.objects.create(user=user, library=Library.objects.get(code=code), role=role)
         out.write(f"  user {username} / {password}\n")
+    Member.objects.update(password=make_password(DEMO_MEMBER_PASSWORD))
+    out.write(f"  members: card number / {DEMO_MEMBER_PASSWORD}\n")
 
 
 def library_summary(library: Library, today: date) -> dict[str, int]:

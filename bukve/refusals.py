@@ -27,6 +27,9 @@ SENTENCES = {
     "return_items_first": _(
         "Items that already have an overdue notice must be returned before the debts are paid."
     ),
+    "amount_not_positive": _("The amount must be more than 0.00."),
+    "reason_required": _("A reason is required; it is kept in the ledger."),
+    "waiver_exceeds_debt": _("A charge cannot be reduced by more than is still owed on it."),
 }
 
 

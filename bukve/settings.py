@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "bukve.circulation",
     "bukve.accounts",
     "bukve.notices",
+    "bukve.desk",
+    "bukve.portal",
+    "bukve.api",
 ]
 
 MIDDLEWARE = [
@@ -97,3 +100,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "bukve" / "static"]
+
+LOGIN_URL = "desk:login"
+LOGIN_REDIRECT_URL = "desk:home"
+LOGOUT_REDIRECT_URL = "desk:login"
+# Seed 000: a password of at least 8 characters; common ones are refused too.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]

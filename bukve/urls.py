@@ -12,4 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("desk/", include("bukve.desk.urls")),
+    path("moja/", include("bukve.portal.urls")),
+    path("api/", include("bukve.api.urls")),
 ]

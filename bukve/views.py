@@ -45,12 +45,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if demo_enabled():
         existing = set(
             get_user_model()
-            .objects.filter(username__in=[u for u, _, _ in DEMO_USERS])
+            .objects.filter(username__in=[u for u, *_ in DEMO_USERS])
             .values_list("username", flat=True)
         )
         logins = [
-            {"username": username, "password": password, "library": names.get(code or "")}
-            for username, password, code in DEMO_USERS
+            {"username": username, "password": password, "library": names.get(code or ""),
+             "role": role}
+            for username, password, code, role in DEMO_USERS
             if username in existing
         ]
     return render(request, "home.html", {"libraries": libraries, "logins": logins})

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Charge(models.Model):
@@ -36,12 +37,23 @@ class Charge(models.Model):
 
 
 class Payment(models.Model):
+    """Money in, or a waiver: the director's decision to forgive (part of) a charge, which
+    settles that charge like a payment and keeps who decided and why (Tolmin art. 17, 36)."""
+
+    WAIVER = "waiver"
+    METHODS = [("cash", _("cash")), ("card", _("card")), ("online", _("online")),
+               ("transfer", _("bank transfer")), (WAIVER, _("waiver"))]  # fmt: skip
+
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="payments")
     date = models.DateField()
     amount = models.DecimalField(max_digits=9, decimal_places=2)
     unallocated = models.DecimalField(max_digits=9, decimal_places=2)  # credit left
-    method = models.CharField(max_length=20, default="cash")
+    method = models.CharField(max_length=20, choices=METHODS, default="cash")
+    note = models.CharField(max_length=300, blank=True)  # a waiver's reason, a reference
+    taken_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Sum
 
@@ -100,7 +101,12 @@ def _settle(member: Member) -> None:
 
 
 def payment_take(
-    *, member: Member, day: date, amount: Decimal | None = None, method: str = "cash"
+    *,
+    member: Member,
+    day: date,
+    amount: Decimal | None = None,
+    method: str = "cash",
+    taken_by: User | None = None,
 ) -> Payment:
     """Take a payment; without an amount, the whole open debt.
 
@@ -121,15 +127,47 @@ def payment_take(
         if amount is None:
             amount = open_debt(member)
         if amount <= 0:
-            raise ValueError("a payment must be more than 0.00")
+            raise Refused("amount_not_positive")
+        if method == Payment.WAIVER or method not in dict(Payment.METHODS):
+            raise ValueError(f"not a payment method: {method!r}")
         payment = Payment.objects.create(
             library_id=member.library_id, member=member, date=day, amount=amount,
-            unallocated=amount, method=method,
+            unallocated=amount, method=method, taken_by=taken_by,
         )  # fmt: skip
         _settle(member)
         collection_refresh(member)
         payment.refresh_from_db(fields=["unallocated"])  # _settle worked on its own copy
         return payment
+
+
+def charge_waive(
+    *, charge: Charge, amount: Decimal, reason: str, by: User, day: date
+) -> Payment:
+    """Waive (part of) a charge on the director's decision (Tolmin art. 17, 36, 58.a).
+
+    The waiver is a ledger entry of its own, kept with who decided, when and why; it settles
+    only this charge. Locks: member, then the charge."""
+    from bukve.circulation.services import collection_refresh, member_lock
+
+    reason = reason.strip()
+    if not reason:
+        raise Refused("reason_required")
+    if amount <= 0:
+        raise Refused("amount_not_positive")
+    with transaction.atomic():
+        member = member_lock(charge.member_id)
+        charge = Charge.objects.select_for_update().get(pk=charge.pk)
+        if amount > charge.open_amount:
+            raise Refused("waiver_exceeds_debt")
+        waiver = Payment.objects.create(
+            library_id=member.library_id, member=member, date=day, amount=amount,
+            unallocated=ZERO, method=Payment.WAIVER, note=reason, taken_by=by,
+        )  # fmt: skip
+        Allocation.objects.create(payment=waiver, charge=charge, amount=amount)
+        charge.open_amount -= amount
+        charge.save(update_fields=["open_amount"])
+        collection_refresh(member)
+        return waiver
 
 
 def open_debt(member: Member) -> Decimal:

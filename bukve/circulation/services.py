@@ -215,6 +215,44 @@ def _out_loan(item: Item) -> Loan:
     return loan
 
 
+@dataclass(frozen=True)
+class Renewal:
+    """What renewing a loan today would do: the new due date, or the refusal's code."""
+
+    due: date | None
+    refusal: str | None
+    fine: Decimal  # the fine a late renewal records now (Tolmin art. 28-29)
+
+
+def _renewal(loan: Loan, member: Member, channel: str, today: date) -> Renewal:
+    item = loan.item
+    policy = policy_for(member.library, today)
+    profile = policy.profiles[loan.branch.profile]
+    reserved = (
+        Reservation.objects.filter(record=item.record_id, status=Reservation.WAITING)
+        .exclude(member=member)
+        .exists()
+    )
+    facts = loans.LoanFacts(item.material, loan.due_date, loan.renewals, loan.notice_level,
+                            reserved)  # fmt: skip
+    refusal = loans.renewal_refusal(
+        policy, profile, member_facts(member, policy, today), facts, channel, today
+    )
+    if refusal:
+        return Renewal(None, refusal, Decimal("0.00"))
+    calendar = calendar_for(loan.branch)
+    fine = Decimal("0.00")
+    if today > loan.due_date and not loan.fine_closed and not is_exempt(member, policy):
+        fine = loan_fine(loan, today, calendar).amount
+    due = loans.renewed_due(loan.due_date, today, profile.renewal_days.get(item.material), calendar)
+    return Renewal(due, None, fine)
+
+
+def renewal_preview(*, loan: Loan, channel: str = "online", today: date | None = None) -> Renewal:
+    """What `loan_renew` would do today, without doing it (the portal shows it per loan)."""
+    return _renewal(loan, loan.member, channel, _today(today))
+
+
 def loan_renew(
     *, member: Member, item: Item, channel: str = "desk", today: date | None = None
 ) -> Loan:
@@ -232,26 +270,15 @@ def loan_renew(
         loan = _out_loan(item)
         if loan.member_id != member.pk:
             raise Refused("item_not_available")
+        loan.item = item
+        renewal = _renewal(loan, member, channel, today)
+        if renewal.refusal:
+            raise Refused(renewal.refusal)
+        assert renewal.due is not None
         policy = policy_for(member.library, today)
-        profile = policy.profiles[loan.branch.profile]
-        reserved = (
-            Reservation.objects.filter(record=item.record_id, status=Reservation.WAITING)
-            .exclude(member=member)
-            .exists()
-        )
-        facts = loans.LoanFacts(item.material, loan.due_date, loan.renewals, loan.notice_level,
-                                reserved)  # fmt: skip
-        refusal = loans.renewal_refusal(
-            policy, profile, member_facts(member, policy, today), facts, channel, today
-        )
-        if refusal:
-            raise Refused(refusal)
-        calendar = calendar_for(loan.branch)
         if today > loan.due_date:
-            _record_fine(loan, member, policy, today, calendar)
-        loan.due_date = loans.renewed_due(
-            loan.due_date, today, profile.renewal_days.get(item.material), calendar
-        )
+            _record_fine(loan, member, policy, today, calendar_for(loan.branch))
+        loan.due_date = renewal.due
         loan.renewals += 1
         loan.fine_closed = False
         loan.due_set_by_hand = False
@@ -259,6 +286,23 @@ def loan_renew(
         loan.save(update_fields=["due_date", "renewals", "fine_closed", "due_set_by_hand",
                                  "next_notice_date"])  # fmt: skip
         return loan
+
+
+def member_blocks(member: Member, today: date | None = None) -> list[str]:
+    """The reasons the member may not borrow now, as refusal codes, in RULES.md's order."""
+    today = _today(today)
+    policy = policy_for(member.library, today)
+    facts = member_facts(member, policy, today)
+    blocks = []
+    if facts.in_collection:
+        blocks.append("in_collection")
+    if facts.restricted:
+        blocks.append("membership_restricted")
+    if facts.expires is not None and facts.expires < today:
+        blocks.append("membership_expired")
+    if facts.has_old_debt:
+        blocks.append("debt_overdue")
+    return blocks
 
 
 @dataclass(frozen=True)

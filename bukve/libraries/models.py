@@ -78,3 +78,41 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.library_id} from {self.valid_from}"
+
+
+class Staff(models.Model):
+    """A librarian's place and role: what they may do at the desk, and in which library.
+
+    Roles build on each other: a branch head may do what circulation staff do and manage
+    their branch's closures; a director may also waive or reduce charges and membership fees
+    (Tolmin art. 17, 36, 58.a); an administrator also edits branches, calendars and policies.
+    """
+
+    CIRCULATION, BRANCH_HEAD, DIRECTOR, ADMINISTRATOR = (
+        "circulation", "branch_head", "director", "administrator",
+    )  # fmt: skip
+    ROLES = [
+        (CIRCULATION, _("circulation staff")),
+        (BRANCH_HEAD, _("branch head")),
+        (DIRECTOR, _("director")),
+        (ADMINISTRATOR, _("administrator")),
+    ]
+    RANK = {role: rank for rank, (role, _label) in enumerate(ROLES)}
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="staff")
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="staff")
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("branch")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ROLES, default=CIRCULATION)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.library.code}, {self.role})"
+
+    def may(self, role: str) -> bool:
+        """Whether this staff member's role is `role` or above it."""
+        return self.RANK[self.role] >= self.RANK[role]

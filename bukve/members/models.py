@@ -1,7 +1,13 @@
+from datetime import date
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bukve.rules.notices import age_on
 from bukve.rules.policy import CATEGORIES
+
+NOTIFY_CHANNELS = [("email", _("e-mail")), ("sms", _("SMS")), ("phone", _("phone call"))]
 
 
 class Member(models.Model):
@@ -18,12 +24,26 @@ class Member(models.Model):
     # Registered online and not yet signed in person (seed 000): no home loans or renewals.
     restricted = models.BooleanField(_("restricted until signed"), default=False)
     in_collection_since = models.DateField(null=True, blank=True)
-    language = models.CharField(max_length=5, default="sl")
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="sl"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    notify_by = models.CharField(
+        _("notify by"), max_length=10, choices=NOTIFY_CHANNELS, default="email"
+    )
+    # A hash for "Moja knjižnica" (django.contrib.auth.hashers); empty: no portal login yet.
+    password = models.CharField(max_length=128, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint("library", "card_number", name="member_card_unique")]
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        return None if self.born is None else age_on(self.born, day)
 
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()

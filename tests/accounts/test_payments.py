@@ -119,8 +119,9 @@ def test_it_refuses_a_payment_of_nothing(load_library, make_member):
     ana = make_member(velenje, "ana")
 
     # when / then
-    with pytest.raises(ValueError):
+    with pytest.raises(Refused) as refused:
         payment_take(member=ana, day=date(2026, 3, 10))
+    assert refused.value.code == "amount_not_positive"
     assert Payment.objects.count() == 0
 
 
