@@ -49,8 +49,12 @@ def home(request: HttpRequest) -> HttpResponse:
             .values_list("username", flat=True)
         )
         logins = [
-            {"username": username, "password": password, "library": names.get(code or ""),
-             "role": role}
+            {
+                "username": username,
+                "password": password,
+                "library": names.get(code or ""),
+                "role": role,
+            }
             for username, password, code, role in DEMO_USERS
             if username in existing
         ]

@@ -27,13 +27,9 @@ def make_member(db):
     def make(
         library, card: str, *, category: str = "adult", born: date = date(1985, 3, 2), **fields
     ):
+        fields.setdefault("first_name", card)
         return Member.objects.create(
-            library=library,
-            card_number=card,
-            first_name=card,
-            category=category,
-            born=born,
-            **fields,
+            library=library, card_number=card, category=category, born=born, **fields
         )
 
     return make

@@ -140,9 +140,7 @@ def payment_take(
         return payment
 
 
-def charge_waive(
-    *, charge: Charge, amount: Decimal, reason: str, by: User, day: date
-) -> Payment:
+def charge_waive(*, charge: Charge, amount: Decimal, reason: str, by: User, day: date) -> Payment:
     """Waive (part of) a charge on the director's decision (Tolmin art. 17, 36, 58.a).
 
     The waiver is a ledger entry of its own, kept with who decided, when and why; it settles

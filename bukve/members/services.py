@@ -34,7 +34,9 @@ def member_password_set(*, member: Member, password: str) -> Member:
 
 def member_preferences_set(*, member: Member, notify_by: str, language: str) -> Member:
     """How the member wants to be told (e-mail, SMS, phone call) and in which language."""
-    if notify_by not in dict(NOTIFY_CHANNELS) or language not in dict(Member.language.field.choices):
+    if notify_by not in dict(NOTIFY_CHANNELS) or language not in dict(
+        Member.language.field.choices
+    ):
         raise ValueError(f"unknown channel or language: {notify_by!r}, {language!r}")
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)

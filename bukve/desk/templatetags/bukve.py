@@ -7,7 +7,8 @@ from decimal import Decimal
 import holidays
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language, gettext as _, gettext_noop
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
 
 from bukve.refusals import SENTENCES
 from bukve.rules.fines import Day

@@ -1,0 +1,62 @@
+"""Desk forms: they parse and check input; the views pass the clean values to services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bukve.accounts.models import Payment
+
+AMOUNT = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01"),
+          "max_value": Decimal("99999.99")}  # fmt: skip
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Card number, name or date of birth"),
+        max_length=100,
+        help_text=_("Scan the card, or type a name or a date of birth (e.g. 2. 3. 1985)."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+
+
+class BarcodeForm(forms.Form):
+    barcode = forms.CharField(
+        label=_("Item barcode"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+
+    def clean_barcode(self) -> str:
+        barcode = self.cleaned_data["barcode"].strip()
+        if "\x00" in barcode:
+            raise forms.ValidationError(_("Enter a valid barcode."))
+        return barcode
+
+
+class ReserveForm(BarcodeForm):
+    pickup_branch = forms.ModelChoiceField(queryset=None, label=_("Pick-up branch"))
+
+    def __init__(self, *args: object, branches: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["pickup_branch"]
+        field.queryset = branches  # type: ignore[attr-defined]
+        self.fields["barcode"].widget.attrs.pop("autofocus", None)
+        self.fields["barcode"].help_text = _("Any copy of the title to reserve.")
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (€)"), **AMOUNT)  # type: ignore[arg-type]
+    method = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=[(m, label) for m, label in Payment.METHODS if m in ("cash", "card")],
+    )
+
+
+class WaiveForm(forms.Form):
+    amount = forms.DecimalField(label=_("Waive (€)"), **AMOUNT)  # type: ignore[arg-type]
+    reason = forms.CharField(
+        label=_("Reason (kept in the ledger)"), max_length=300, widget=forms.TextInput
+    )
