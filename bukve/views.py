@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bukve.catalog.models import Item
 from bukve.circulation.models import Loan
-from bukve.demo import DEMO_USERS, demo_enabled
+from bukve.demo import DEMO_MEMBER_PASSWORD, DEMO_USERS, demo_enabled
 from bukve.libraries.models import Branch, Library
 from bukve.members.models import Member
 
@@ -41,7 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
         for library in Library.objects.order_by("name")
     ]
     names = {row["library"].code: row["library"].name for row in libraries}
-    logins = []
+    logins: list[dict[str, object]] = []
+    members_: list[dict[str, object]] = []
     if demo_enabled():
         existing = set(
             get_user_model()
@@ -58,4 +59,28 @@ def home(request: HttpRequest) -> HttpResponse:
             for username, password, code, role in DEMO_USERS
             if username in existing
         ]
-    return render(request, "home.html", {"libraries": libraries, "logins": logins})
+        members_ = _demo_members()
+    return render(
+        request,
+        "home.html",
+        {
+            "libraries": libraries,
+            "logins": logins,
+            "member_logins": members_,
+            "member_password": DEMO_MEMBER_PASSWORD,
+        },
+    )
+
+
+def _demo_members() -> list[dict[str, object]]:
+    """Per library, a member with a fine to look at and a parent with a child."""
+    rows: list[dict[str, object]] = []
+    for library in Library.objects.order_by("name"):
+        members = Member.objects.filter(library=library).exclude(password="").order_by("id")
+        fined = members.filter(charges__kind="fine", charges__open_amount__gt=0).first()
+        parent = members.filter(wards__isnull=False).first()
+        if fined is not None:
+            rows.append({"member": fined, "library": library, "why": "fine"})
+        if parent is not None and parent != fined:
+            rows.append({"member": parent, "library": library, "why": "parent"})
+    return rows
