@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from bukve.rules.policy import MATERIALS
 
 
+MATERIAL_LABELS = {
+    "book": _("book"), "map": _("map"), "cdrom": _("CD-ROM"), "reading_device": _("e-reader"),
+    "toy": _("toy"), "magazine": _("magazine"), "newspaper": _("newspaper"),
+    "ebook": _("e-book"), "audio": _("audiobook"), "video": _("video"), "dvd": _("DVD"),
+    "music_cd": _("music CD"),
+}  # fmt: skip
+
+
 class Record(models.Model):
     """A bibliographic record (a title); reservations queue per record."""
 
@@ -33,7 +41,9 @@ class Item(models.Model):
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="items")
     barcode = models.CharField(_("barcode"), max_length=50)
-    material = models.CharField(_("material"), max_length=20, choices=[(m, m) for m in MATERIALS])
+    material = models.CharField(
+        _("material"), max_length=20, choices=[(m, MATERIAL_LABELS[m]) for m in MATERIALS]
+    )
     branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT)
     parts = models.PositiveSmallIntegerField(_("parts of a set"), default=1)
     not_for_loan = models.BooleanField(_("not for home loan"), default=False)

@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from bukve.rules.notices import age_on
 from bukve.rules.policy import CATEGORIES
 
+CATEGORY_LABELS = {
+    "adult": _("adult"), "child": _("child under 15"), "youth": _("young person 15–18"),
+    "pupil": _("pupil"), "student": _("student"), "pensioner": _("pensioner"),
+    "unemployed": _("unemployed"), "disabled": _("disabled person"),
+    "librarian": _("member of a librarians' society"), "staff": _("library staff"),
+    "retired_staff": _("retired library staff"), "mobile_only": _("mobile library only"),
+    "legal_entity": _("legal entity"),
+}  # fmt: skip
 NOTIFY_CHANNELS = [("email", _("e-mail")), ("sms", _("SMS")), ("phone", _("phone call"))]
 
 
@@ -16,7 +24,9 @@ class Member(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     born = models.DateField(_("date of birth"), null=True, blank=True)
-    category = models.CharField(_("category"), max_length=20, choices=[(c, c) for c in CATEGORIES])
+    category = models.CharField(
+        _("category"), max_length=20, choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+    )
     guardian = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="wards"
     )
