@@ -590,7 +590,7 @@ class History:
         member = self.members[member_pk]
         if self.rng.random() >= chance or open_debt(member) <= 0:
             return
-        method = self.rng.choices(["cash", "card", "bank_transfer"], [50, 35, 15])[0]
+        method = self.rng.choices(["cash", "card", "transfer"], [50, 35, 15])[0]
         self.attempt(payment_take, member=member, day=day, method=method)
 
     def attempt(self, service: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
@@ -615,27 +615,30 @@ def _first_monday_after(day: date) -> date:
 
 
 def _users(out: TextIO) -> None:
-    """The demo logins; an existing user of the same name is left as it is."""
+    """The demo logins, and a portal password for every member without one. An existing user
+    of the same name keeps its password; it gets its desk role if it has none."""
     User = get_user_model()
     hashes: dict[str, str] = {}  # hash each password once: hashing is slow on purpose
     for username, password, code, role in DEMO_USERS:
-        if User.objects.filter(username=username).exists():
-            out.write(f"  user {username} exists already; left as it is\n")
-            continue
-        if password not in hashes:
-            hashes[password] = make_password(password)
-        user = User.objects.create(
-            username=username,
-            email=f"{username}@example.org",
-            password=hashes[password],
-            first_name="" if code is None else f"Desk {code}",
-            is_staff=code is None,
-            is_superuser=code is None,
-        )
-        if code is not None:
-            Staff.objects.create(user=user, library=Library.objects.get(code=code), role=role)
-        out.write(f"  user {username} / {password}\n")
-    Member.objects.update(password=make_password(DEMO_MEMBER_PASSWORD))
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            out.write(f"  user {username} exists already; its password is left as it is\n")
+        else:
+            if password not in hashes:
+                hashes[password] = make_password(password)
+            user = User.objects.create(
+                username=username,
+                email=f"{username}@example.org",
+                password=hashes[password],
+                first_name="" if code is None else f"Desk {code}",
+                is_staff=code is None,
+                is_superuser=code is None,
+            )
+            out.write(f"  user {username} / {password}\n")
+        library = Library.objects.filter(code=code).first()
+        if library is not None and not Staff.objects.filter(user=user).exists():
+            Staff.objects.create(user=user, library=library, role=role)
+    Member.objects.filter(password="").update(password=make_password(DEMO_MEMBER_PASSWORD))
     out.write(f"  members: card number / {DEMO_MEMBER_PASSWORD}\n")
 
 
@@ -662,6 +665,8 @@ def demo_load(*, out: TextIO) -> None:
     """Load the demo libraries unless the database already holds libraries."""
     if Library.objects.exists():
         out.write("bukve demo: the database already holds libraries; nothing loaded.\n")
+        with transaction.atomic():
+            _users(out)
         return
     started, cpu = time.monotonic(), time.process_time()
     today = timezone.localdate()

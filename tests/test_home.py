@@ -40,3 +40,13 @@ def test_it_hides_the_logins_outside_the_demo(client, load_library, monkeypatch)
     text = client.get(reverse("home")).content.decode()
 
     assert "bukve-desk" not in text
+
+
+def test_it_speaks_slovenian_unless_english_was_chosen(client, db):
+    # an English browser still gets Slovenian
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sl">' in response.content.decode()
+
+    # the language switcher sets the cookie
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()

@@ -20,6 +20,7 @@ from bukve.refusals import Refused
 from bukve.rules.money import old_debt_cutoff
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def charge_record(
@@ -170,14 +171,14 @@ def charge_waive(*, charge: Charge, amount: Decimal, reason: str, by: User, day:
 
 def open_debt(member: Member) -> Decimal:
     total = Charge.objects.filter(member=member).aggregate(s=Sum("open_amount"))["s"]
-    return total or ZERO
+    return (total or ZERO).quantize(CENT)  # SQLite's sums drop trailing zeros
 
 
 def balance(member: Member) -> Decimal:
     """Charges less payments: what the member owes (negative: a credit)."""
     charged = Charge.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or ZERO
     paid = Payment.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or ZERO
-    return charged - paid
+    return (charged - paid).quantize(CENT)
 
 
 def has_old_debt(member: Member, today: date, months: int) -> bool:

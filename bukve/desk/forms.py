@@ -37,7 +37,9 @@ class BarcodeForm(forms.Form):
 
 
 class ReserveForm(BarcodeForm):
-    pickup_branch = forms.ModelChoiceField(queryset=None, label=_("Pick-up branch"))
+    pickup_branch = forms.ModelChoiceField(
+        queryset=None, label=_("Pick-up branch"), empty_label=None
+    )
 
     def __init__(self, *args: object, branches: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

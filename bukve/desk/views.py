@@ -102,7 +102,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
         "debt": open_debt(member),
         "checkout_form": BarcodeForm(),
         "reserve_form": ReserveForm(
-            branches=branches, initial={"pickup_branch": request.staff.branch}
+            branches=branches, initial={"pickup_branch": request.staff.branch or branches.first()}
         ),
         "payment_form": PaymentForm(initial={"amount": open_debt(member) or None}),
         "may_waive": request.staff.may(Staff.DIRECTOR),
