@@ -81,21 +81,12 @@ def cmd_daily(args: argparse.Namespace) -> int:
 
 def _policy_lines(policy: Any) -> list[str]:
     """The policy as dotted keys with values; assumed values are marked."""
-    lines = []
+    from bukve.rules.policy import flat_values
 
-    def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, sub in value.items():
-                walk(f"{prefix}.{key}" if prefix else key, sub)
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            for n, sub in enumerate(value):
-                walk(f"{prefix}.{sub.get('id', sub.get('group', n))}", sub)
-        else:
-            mark = "   [assumed: to be confirmed]" if policy.is_assumed(prefix) else ""
-            lines.append(f"{prefix} = {value}{mark}")
-
-    walk("", {k: v for k, v in policy.data.items() if k != "assumed"})
-    return lines
+    return [
+        f"{key} = {value}" + ("   [assumed: to be confirmed]" if policy.is_assumed(key) else "")
+        for key, value in flat_values(policy.data)
+    ]
 
 
 def cmd_library(args: argparse.Namespace) -> int:
@@ -137,6 +128,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_serve(args)
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    from bukve.api.models import ApiToken
+    from bukve.api.services import api_token_create, api_token_revoke
+    from bukve.libraries.models import Staff
+
+    command = f"token {args.action}"
+    if args.action == "create":
+        staff = Staff.objects.filter(user__username=args.user).first()
+        if staff is None:
+            return _fail(command, f"no staff member with the user name {args.user!r}")
+        try:
+            token, key = api_token_create(staff=staff, name=args.name)
+        except ValueError as error:
+            return _fail(command, str(error))
+        print(key)
+        print(f"token {token.prefix} for {args.user} ({staff.library.code}): keep the key now, "
+              "it is not shown again", file=sys.stderr)  # fmt: skip
+        return 0
+    tokens = list(ApiToken.objects.filter(prefix=args.prefix)[:2])
+    if len(tokens) != 1:
+        return _fail(command, f"{'several tokens' if tokens else 'no token'} with the prefix "
+                              f"{args.prefix!r}")  # fmt: skip
+    api_token_revoke(token=tokens[0])
+    print(f"revoked token {args.prefix} ({tokens[0].name})")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -171,6 +191,15 @@ def parser() -> argparse.ArgumentParser:
         s = sub.add_parser(name, help=text)
         s.add_argument("--port", type=int, default=8000)
         s.set_defaults(func=func)
+
+    s = sub.add_parser("token", help="create or revoke a key for the JSON API")
+    actions = s.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("create", help="a new key acting as a staff member; printed once")
+    a.add_argument("--user", required=True, help="the staff member's user name")
+    a.add_argument("--name", required=True, help="what the key is for, e.g. self-check Tolmin")
+    a = actions.add_parser("revoke", help="revoke a key for good")
+    a.add_argument("prefix", help="the key's first 8 characters")
+    s.set_defaults(func=cmd_token)
 
     s = sub.add_parser("manage", help="Django management commands")
     s.add_argument("rest", nargs=argparse.REMAINDER)

@@ -6,13 +6,23 @@ from django.utils.translation import gettext_lazy as _
 class Charge(models.Model):
     """A debt entry. `open_amount` is what payments have not yet settled."""
 
-    KINDS = ["fine", "notice", "collection", "lost_item", "processing", "membership", "card",
-             "hold_not_collected", "ill", "service"]  # fmt: skip
+    KINDS = {
+        "fine": _("overdue fine"),
+        "notice": _("overdue notice"),
+        "collection": _("hand-over to collection"),
+        "lost_item": _("lost or damaged item"),
+        "processing": _("processing of a replacement"),
+        "membership": _("membership fee"),
+        "card": _("membership card"),
+        "hold_not_collected": _("reserved item not picked up"),
+        "ill": _("interlibrary loan"),
+        "service": _("service"),
+    }
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="charges")
     date = models.DateField()
-    kind = models.CharField(max_length=20, choices=[(k, k) for k in KINDS])
+    kind = models.CharField(max_length=20, choices=list(KINDS.items()))
     amount = models.DecimalField(max_digits=9, decimal_places=2)
     open_amount = models.DecimalField(max_digits=9, decimal_places=2)
     loan = models.ForeignKey("circulation.Loan", on_delete=models.PROTECT, null=True, blank=True)

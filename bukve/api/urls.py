@@ -1,3 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from bukve.api.views import api, nowhere
+
+urlpatterns = [
+    path("", api.urls),
+    re_path(r"", nowhere),  # every other address under /api/ answers in JSON too
+]

@@ -89,6 +89,6 @@ def _date(text: str) -> date | None:
         if len(parts) == 3 and all(p.isdigit() for p in parts):
             try:
                 return date(*(int(parts[i]) for i in order))
-            except ValueError:
+            except (ValueError, OverflowError):
                 return None
     return None

@@ -153,16 +153,43 @@ class Policy:
         return self.ladders[self.profile_of(branch_id).ladders.get(material)]
 
     def is_assumed(self, key: str) -> bool:
-        """Whether the value at dotted `key` is assumed; `*` in an assumed path matches any
-        one part (e.g. `ladders.standard.steps.*.fee`)."""
-        parts = key.split(".")
-        for assumed in self.assumed:
-            pattern = assumed.split(".")
-            if len(parts) >= len(pattern) and all(
-                p in ("*", k) for p, k in zip(pattern, parts, strict=False)
-            ):
-                return True
-        return False
+        """Whether the value at dotted `key` is assumed (see `assumed_covers`)."""
+        return any(assumed_covers(assumed, key) for assumed in self.assumed)
+
+
+def assumed_covers(assumed: str, key: str) -> bool:
+    """Whether the assumed path `assumed` covers dotted `key`: the key itself or a value inside
+    it; `*` matches any one part (e.g. `ladders.standard.steps.*.fee`)."""
+    parts = key.split(".")
+    pattern = assumed.split(".")
+    return len(parts) >= len(pattern) and all(
+        p in ("*", k) for p, k in zip(pattern, parts, strict=False)
+    )
+
+
+def entry_name(entry: Mapping[str, Any], position: int) -> str:
+    """How a key path names an entry of a list of tables: by its `id`, `group` or position."""
+    return str(entry.get("id", entry.get("group", position)))
+
+
+def flat_values(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Every value of policy data as (dotted key, value), in file order, named the way
+    `assumed` names them. Tables are walked into, and so are lists of tables (see
+    `entry_name`); other lists are one value. `assumed` itself is left out."""
+    values: list[tuple[str, Any]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, sub)
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            for n, sub in enumerate(value):
+                walk(f"{prefix}.{entry_name(sub, n)}", sub)
+        else:
+            values.append((prefix, value))
+
+    walk("", {k: v for k, v in data.items() if k != "assumed"})
+    return values
 
 
 # --- reading a policy file -------------------------------------------------------------------

@@ -258,3 +258,10 @@ def test_it_prints_the_members_loans_and_debts(staff_client, tolmin, make_member
     text = page(desk.get(reverse("desk:statement", args=[ana.pk])))
 
     assert "b1" in text
+
+
+@pytest.mark.parametrize("text", ["1.1.2147483648", "31. 2. 2000", "\x00", "x" * 100])
+def test_it_finds_nobody_for_odd_searches(staff_client, tolmin, text):
+    response = staff_client(tolmin).get(reverse("desk:home"), {"q": text})
+
+    assert response.status_code == 200

@@ -10,6 +10,7 @@ from django.utils import formats
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from bukve.accounts.models import Charge
 from bukve.refusals import SENTENCES
 from bukve.rules.fines import Day
 
@@ -25,6 +26,14 @@ def money(amount: Decimal | None) -> str:
         return ""
     number = formats.number_format(Decimal(amount).quantize(Decimal("0.01")), 2, use_l10n=True)
     return f"€{number}" if get_language() == "en" else f"{number} €"
+
+
+@register.filter
+def charge_kind(charge: Charge) -> str:
+    """What a charge is for, in the page's language: "overdue notice no. 2", "overdue fine"."""
+    if charge.kind == "notice" and charge.level:
+        return _("overdue notice no. %(level)s") % {"level": charge.level}
+    return str(Charge.KINDS.get(charge.kind, charge.kind))
 
 
 @register.filter

@@ -1,0 +1,265 @@
+"""What the API reads and writes. Money is a string with two decimals ("12.50"), dates ISO.
+
+Every text input is bounded and refuses NUL characters (PostgreSQL cannot store them), so
+bad input is a 422, never a database error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
+
+from bukve.accounts.models import Charge, Payment
+from bukve.catalog.models import Item
+from bukve.circulation.models import Loan, Reservation
+
+NO_NUL = r"^[^\x00]*$"
+CardNumber = Annotated[
+    str, StringConstraints(max_length=30, pattern=NO_NUL), Field(examples=["T0001"])
+]
+Barcode = Annotated[
+    str, StringConstraints(max_length=50, pattern=NO_NUL), Field(examples=["T1001"])
+]
+BranchCode = Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]
+SearchText = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a database id: bigger ones cannot exist
+Limit = Annotated[int, Field(ge=1, le=500)]
+Offset = Annotated[int, Field(ge=0, le=10**9)]
+# An amount to pay: digits with at most two decimals, up to what the ledger stores.
+Amount = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{1,7}(\.[0-9]{1,2})?$"), Field(examples=["12.50"])
+]
+
+
+def _iso(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic would also take "0" as a Unix time."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso)]
+Money = Annotated[
+    Decimal,
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["12.50"]}),
+]
+
+
+class Error(Schema):
+    code: str = Field(examples=["item_not_available"])
+    detail: str
+
+
+class InputError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidInput(Error):
+    errors: list[InputError]
+
+
+# The responses every operation may give besides its own (401 without a valid token).
+READ_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: InvalidInput}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: Error}
+
+
+class Block(Schema):
+    code: str
+    detail: str
+
+
+class MemberOut(Schema):
+    card_number: str
+    first_name: str
+    last_name: str
+    born: dt.date | None
+    category: str
+    expires: dt.date | None
+    restricted: bool
+
+
+class MemberDetail(MemberOut):
+    in_collection_since: dt.date | None
+    loans_out: int
+    open_debt: Money
+    blocks: list[Block]  # why the member may not borrow now; empty: they may
+
+
+class ItemOut(Schema):
+    barcode: str
+    title: str
+    author: str
+    material: str
+    branch: str
+    status: str
+    not_for_loan: bool
+
+    @staticmethod
+    def resolve_title(item: Item) -> str:
+        return item.record.title
+
+    @staticmethod
+    def resolve_author(item: Item) -> str:
+        return item.record.author
+
+    @staticmethod
+    def resolve_branch(item: Item) -> str:
+        return item.branch.code
+
+
+class LoanOut(Schema):
+    id: int
+    card_number: str
+    barcode: str
+    title: str
+    branch: str
+    checkout_date: dt.date
+    due_date: dt.date
+    renewals: int
+    status: str
+    notice_level: int
+    closed_date: dt.date | None
+
+    @staticmethod
+    def resolve_card_number(loan: Loan) -> str:
+        return loan.member.card_number
+
+    @staticmethod
+    def resolve_barcode(loan: Loan) -> str:
+        return loan.item.barcode
+
+    @staticmethod
+    def resolve_title(loan: Loan) -> str:
+        return loan.item.record.title
+
+    @staticmethod
+    def resolve_branch(loan: Loan) -> str:
+        return loan.branch.code
+
+
+class ReservationOut(Schema):
+    id: int
+    card_number: str
+    title: str
+    pickup_branch: str
+    placed_date: dt.date
+    status: str
+    barcode: str | None  # the copy held for the member
+    held_date: dt.date | None
+    hold_expires: dt.date | None  # the last day to collect it
+    closed_date: dt.date | None
+
+    @staticmethod
+    def resolve_card_number(reservation: Reservation) -> str:
+        return reservation.member.card_number
+
+    @staticmethod
+    def resolve_title(reservation: Reservation) -> str:
+        return reservation.record.title
+
+    @staticmethod
+    def resolve_pickup_branch(reservation: Reservation) -> str:
+        return reservation.pickup_branch.code
+
+    @staticmethod
+    def resolve_barcode(reservation: Reservation) -> str | None:
+        return reservation.item.barcode if reservation.item else None
+
+
+class CheckInOut(Schema):
+    loan: LoanOut
+    held_for: ReservationOut | None  # the copy goes to the hold shelf for this reservation
+
+
+class ChargeOut(Schema):
+    id: int
+    date: dt.date
+    kind: str
+    amount: Money
+    open_amount: Money
+    barcode: str | None
+    level: int | None
+    units: int | None
+
+    @staticmethod
+    def resolve_barcode(charge: Charge) -> str | None:
+        return charge.item.barcode if charge.item else None
+
+
+class ChargesOut(Schema):
+    open_debt: Money
+    charges: list[ChargeOut]
+
+
+class FineDay(Schema):
+    date: dt.date
+    charged: bool
+    why: str  # "charged", "tolerance", or why the branch was closed
+    rate: Money
+
+
+class FineExplanation(Schema):
+    charge: ChargeOut
+    days: list[FineDay]
+
+
+class PaymentOut(Schema):
+    id: int
+    card_number: str
+    date: dt.date
+    amount: Money
+    unallocated: Money  # the credit left after settling open charges
+    method: str
+
+    @staticmethod
+    def resolve_card_number(payment: Payment) -> str:
+        return payment.member.card_number
+
+
+class DailyRunOut(Schema):
+    date: dt.date
+    finished_at: dt.datetime
+    notices: int
+    charges: int
+    holds_expired: int
+
+
+class DailyRunStatus(Schema):
+    library: str
+    last_date: dt.date | None
+    runs: list[DailyRunOut]  # the latest first
+
+
+class CheckoutIn(Schema):
+    card_number: CardNumber
+    barcode: Barcode
+
+
+class CheckinIn(Schema):
+    barcode: Barcode
+
+
+class RenewIn(Schema):
+    card_number: CardNumber
+    barcode: Barcode
+    channel: Literal["desk", "phone", "online", "selfcheck"] = "desk"
+
+
+class ReservationIn(Schema):
+    card_number: CardNumber
+    barcode: Barcode  # a copy of the title to reserve
+    pickup_branch: BranchCode | None = None  # default: the copy's branch
+
+
+class PaymentIn(Schema):
+    card_number: CardNumber
+    amount: Amount | None = None  # default: the whole open debt
+    method: Literal["cash", "card", "transfer", "online"] = "cash"

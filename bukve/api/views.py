@@ -1,0 +1,400 @@
+"""The JSON API for staff systems (self-check machines, sorters, other library software).
+
+A request presents an API token (`Authorization: Bearer <key>`) and acts as the token's
+staff member, in their library only: a card number, barcode or id of another library is
+simply not found. Endpoints parse input, call one service and render what it returns;
+they write nothing themselves. Errors are JSON with a machine `code` and a translated
+`detail`: 401 without a valid token, 404 not found, 409 a service's refusal (RULES.md
+codes), 422 invalid input.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
+from ninja.security import HttpBearer
+
+from bukve.accounts.models import Charge, Payment
+from bukve.accounts.services import open_debt, payment_take
+from bukve.api import schemas as s
+from bukve.api.models import ApiToken
+from bukve.api.services import api_token_authenticate
+from bukve.catalog.models import Item
+from bukve.circulation.models import DailyRun, Loan, Reservation
+from bukve.circulation.services import (
+    fine_explain,
+    loan_checkin,
+    loan_checkout,
+    loan_renew,
+    member_blocks,
+    reservation_cancel,
+    reservation_place,
+)
+from bukve.libraries.models import Branch, Staff
+from bukve.members.models import Member
+from bukve.members.services import member_search
+from bukve.refusals import SENTENCES, Refused
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return api_token_authenticate(key=token)
+
+
+class BukveApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__  # "checkout", not "bukve_api_views_checkout"
+
+
+api = BukveApi(
+    title="Bukve API",
+    version="1",
+    description=__doc__,
+    urls_namespace="api",
+    auth=TokenAuth(),
+)
+
+
+class NotFound(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: str, **more: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, **more}, status=status)
+
+
+@api.exception_handler(Refused)
+def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    return _error(request, 409, exc.code, exc.sentence)
+
+
+@api.exception_handler(NotFound)
+def not_found_error(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _error(request, 404, "not_found", exc.detail)
+
+
+def _invalid(request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
+    return _error(request, 422, "invalid_input", _("The input is not valid."), errors=errors)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # Only where, what and why: pydantic's context may hold objects JSON cannot carry.
+    return _invalid(
+        request, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors]
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, "unauthenticated", _("A valid API token is required."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # ninja's "Cannot parse request body": not JSON
+        return _invalid(request, [{"loc": ["body"], "msg": str(exc), "type": "json_invalid"}])
+    return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+@csrf_exempt
+def nowhere(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
+    detail = _("There is nothing at this address.")
+    return JsonResponse({"code": "not_found", "detail": detail}, status=404)
+
+
+# --- looking things up in the caller's library ----------------------------------------------
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.auth.staff  # type: ignore[attr-defined]
+
+
+def _member(request: HttpRequest, card_number: str) -> Member:
+    members = Member.objects.select_related("library")
+    found = members.filter(library=_staff(request).library_id, card_number=card_number).first()
+    if found is None:
+        raise NotFound(_("No member with this card number in your library."))
+    return found
+
+
+def _item(request: HttpRequest, barcode: str) -> Item:
+    items = Item.objects.select_related("record", "branch")
+    found = items.filter(library=_staff(request).library_id, barcode=barcode).first()
+    if found is None:
+        raise NotFound(_("No item with this barcode in your library."))
+    return found
+
+
+def _loans(request: HttpRequest) -> QuerySet[Loan]:
+    return Loan.objects.filter(library=_staff(request).library_id).select_related(
+        "member", "item__record", "branch"
+    )
+
+
+def _reservations(request: HttpRequest) -> QuerySet[Reservation]:
+    return Reservation.objects.filter(library=_staff(request).library_id).select_related(
+        "member", "record", "pickup_branch", "item"
+    )
+
+
+def _loan(request: HttpRequest, loan: Loan) -> Loan:
+    """The loan a service returned, read again with what the response shows."""
+    return _loans(request).get(pk=loan.pk)
+
+
+def _reservation(request: HttpRequest, reservation: Reservation) -> Reservation:
+    return _reservations(request).get(pk=reservation.pk)
+
+
+# --- members, items, loans -------------------------------------------------------------------
+
+
+@api.get("/members", response={200: list[s.MemberOut], **s.READ_ERRORS}, tags=["members"])
+def members_list(
+    request: HttpRequest, q: s.SearchText = "", limit: s.Limit = 50, offset: s.Offset = 0
+) -> Any:
+    """The library's members; with `q`, those found by card number, date of birth or name."""
+    library = _staff(request).library
+    if not q.strip():
+        return Member.objects.filter(library=library).order_by(
+            "last_name", "first_name", "card_number"
+        )[offset : offset + limit]
+    try:
+        return list(member_search(library, q)[offset : offset + limit])
+    except OverflowError:  # a "date of birth" with a year Python cannot hold: nobody
+        return []
+
+
+@api.get(
+    "/members/{card_number}", response={200: s.MemberDetail, **s.READ_ERRORS}, tags=["members"]
+)
+def member_detail(request: HttpRequest, card_number: s.CardNumber) -> Any:
+    """A member, what they owe, and why they may not borrow now (`blocks`)."""
+    member = _member(request, card_number)
+    return {
+        **s.MemberOut.model_validate(member).model_dump(),
+        "in_collection_since": member.in_collection_since,
+        "loans_out": member.loans.filter(status=Loan.OUT).count(),
+        "open_debt": open_debt(member),
+        "blocks": [
+            {"code": code, "detail": str(SENTENCES[code])} for code in member_blocks(member)
+        ],
+    }
+
+
+@api.get(
+    "/members/{card_number}/loans", response={200: list[s.LoanOut], **s.READ_ERRORS}, tags=["loans"]
+)
+def member_loans(
+    request: HttpRequest,
+    card_number: s.CardNumber,
+    status: Literal["out", "returned", "lost", "all"] = "out",
+    limit: s.Limit = 50,
+    offset: s.Offset = 0,
+) -> Any:
+    """A member's loans, the latest first."""
+    loans = _loans(request).filter(member=_member(request, card_number))
+    if status != "all":
+        loans = loans.filter(status=status)
+    return loans.order_by("-checkout_date", "-id")[offset : offset + limit]
+
+
+@api.get("/loans", response={200: list[s.LoanOut], **s.READ_ERRORS}, tags=["loans"])
+def loans_list(
+    request: HttpRequest,
+    status: Literal["out", "returned", "lost", "all"] = "out",
+    due_before: s.IsoDate | None = None,
+    limit: s.Limit = 50,
+    offset: s.Offset = 0,
+) -> Any:
+    """The library's loans by due date; `due_before` gives the overdue ones, say."""
+    loans = _loans(request)
+    if status != "all":
+        loans = loans.filter(status=status)
+    if due_before is not None:
+        loans = loans.filter(due_date__lt=due_before)
+    return loans.order_by("due_date", "id")[offset : offset + limit]
+
+
+@api.get("/items/{barcode}", response={200: s.ItemOut, **s.READ_ERRORS}, tags=["items"])
+def item_detail(request: HttpRequest, barcode: s.Barcode) -> Any:
+    return _item(request, barcode)
+
+
+# --- circulation -----------------------------------------------------------------------------
+
+
+@api.post("/checkout", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
+def checkout(request: HttpRequest, data: s.CheckoutIn) -> Any:
+    """Lend a copy to a member, at the token's branch (or the copy's own)."""
+    member = _member(request, data.card_number)
+    item = _item(request, data.barcode)
+    return _loan(request, loan_checkout(member=member, item=item, branch=_staff(request).branch))
+
+
+@api.post("/checkin", response={200: s.CheckInOut, **s.WRITE_ERRORS}, tags=["loans"])
+def checkin(request: HttpRequest, data: s.CheckinIn) -> Any:
+    """Take a copy back; `held_for` says when it goes to the hold shelf for someone."""
+    result = loan_checkin(item=_item(request, data.barcode))
+    held = result.held_for
+    return {
+        "loan": _loan(request, result.loan),
+        "held_for": _reservation(request, held) if held is not None else None,
+    }
+
+
+@api.post("/renew", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
+def renew(request: HttpRequest, data: s.RenewIn) -> Any:
+    """Renew a member's loan of a copy; `channel` says how they asked (the rules differ)."""
+    member = _member(request, data.card_number)
+    item = _item(request, data.barcode)
+    return _loan(request, loan_renew(member=member, item=item, channel=data.channel))
+
+
+# --- reservations ----------------------------------------------------------------------------
+
+
+@api.get(
+    "/members/{card_number}/reservations",
+    response={200: list[s.ReservationOut], **s.READ_ERRORS},
+    tags=["reservations"],
+)
+def member_reservations(
+    request: HttpRequest,
+    card_number: s.CardNumber,
+    status: Literal["active", "all"] = "active",
+    limit: s.Limit = 50,
+    offset: s.Offset = 0,
+) -> Any:
+    """A member's reservations waiting or on the hold shelf (or all of them), the latest first."""
+    reservations = _reservations(request).filter(member=_member(request, card_number))
+    if status == "active":
+        reservations = reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    return reservations.order_by("-placed_date", "-id")[offset : offset + limit]
+
+
+@api.post(
+    "/reservations", response={200: s.ReservationOut, **s.WRITE_ERRORS}, tags=["reservations"]
+)
+def place_reservation(request: HttpRequest, data: s.ReservationIn) -> Any:
+    """Reserve the title of a copy; a copy on the shelf is held at once."""
+    member = _member(request, data.card_number)
+    item = _item(request, data.barcode)
+    branch = None
+    if data.pickup_branch is not None:
+        branch = Branch.objects.filter(
+            library=_staff(request).library_id, code=data.pickup_branch
+        ).first()
+        if branch is None:
+            raise NotFound(_("No branch with this code in your library."))
+    reservation = reservation_place(member=member, item=item, pickup_branch=branch)
+    return _reservation(request, reservation)
+
+
+@api.post(
+    "/reservations/{reservation_id}/cancel",
+    response={200: s.ReservationOut, **s.WRITE_ERRORS},
+    tags=["reservations"],
+)
+def cancel_reservation(request: HttpRequest, reservation_id: s.Id) -> Any:
+    reservation = _reservations(request).filter(pk=reservation_id).first()
+    if reservation is None:
+        raise NotFound(_("No reservation with this id in your library."))
+    return _reservation(request, reservation_cancel(reservation=reservation))
+
+
+# --- charges and payments --------------------------------------------------------------------
+
+
+@api.get(
+    "/members/{card_number}/charges",
+    response={200: s.ChargesOut, **s.READ_ERRORS},
+    tags=["charges"],
+)
+def member_charges(
+    request: HttpRequest, card_number: s.CardNumber, limit: s.Limit = 100, offset: s.Offset = 0
+) -> Any:
+    """What a member owes in all, and their charges, the latest first, each with what is
+    still open on it."""
+    member = _member(request, card_number)
+    charges = Charge.objects.filter(member=member).select_related("item")
+    return {
+        "open_debt": open_debt(member),
+        "charges": charges.order_by("-date", "-id")[offset : offset + limit],
+    }
+
+
+@api.get(
+    "/charges/{charge_id}/explanation",
+    response={200: s.FineExplanation, **s.READ_ERRORS},
+    tags=["charges"],
+)
+def fine_explanation(request: HttpRequest, charge_id: s.Id) -> Any:
+    """A fine day by day: which days of its overdue stretch were charged, at what rate, and
+    why the others were not."""
+    fine = (
+        Charge.objects.filter(
+            library=_staff(request).library_id,
+            pk=charge_id,
+            kind="fine",
+            loan__isnull=False,
+            stretch_from__isnull=False,
+        )
+        .select_related("item", "loan__branch", "loan__library", "loan__item")
+        .first()
+    )
+    if fine is None:
+        raise NotFound(_("No fine with this id in your library."))
+    return {"charge": fine, "days": fine_explain(fine)}
+
+
+@api.get(
+    "/members/{card_number}/payments",
+    response={200: list[s.PaymentOut], **s.READ_ERRORS},
+    tags=["charges"],
+)
+def member_payments(
+    request: HttpRequest, card_number: s.CardNumber, limit: s.Limit = 100, offset: s.Offset = 0
+) -> Any:
+    """A member's payments (and waivers), the latest first."""
+    payments = Payment.objects.filter(member=_member(request, card_number)).select_related("member")
+    return payments.order_by("-date", "-id")[offset : offset + limit]
+
+
+@api.post("/payments", response={200: s.PaymentOut, **s.WRITE_ERRORS}, tags=["charges"])
+def take_payment(request: HttpRequest, data: s.PaymentIn) -> Any:
+    """Take a payment; it settles the oldest open charges first, the rest stays a credit."""
+    payment = payment_take(
+        member=_member(request, data.card_number),
+        day=timezone.localdate(),
+        amount=Decimal(data.amount) if data.amount is not None else None,
+        method=data.method,
+        taken_by=_staff(request).user,
+    )
+    return Payment.objects.select_related("member").get(pk=payment.pk)
+
+
+# --- the daily run ---------------------------------------------------------------------------
+
+
+@api.get("/daily-run", response={200: s.DailyRunStatus, **s.READ_ERRORS}, tags=["daily run"])
+def daily_run_status(request: HttpRequest, limit: s.Limit = 7) -> Any:
+    """The library's latest days of the daily run; `last_date` is the last day it ran."""
+    library = _staff(request).library
+    runs = list(DailyRun.objects.filter(library=library).order_by("-date")[:limit])
+    return {"library": library.code, "last_date": runs[0].date if runs else None, "runs": runs}

@@ -1,0 +1,113 @@
+"""Who may use "Moja knjižnica", and for whom.
+
+A member logs in with their card number or e-mail and password; the portal keeps its own
+session key, apart from the staff's django.contrib.auth login. A parent or guardian may act
+for their children under 18 (Tolmin art. 22): borrow, renew and reserve with the child's
+card. Who is acted for is checked again on every request, never taken from the session or
+a form on trust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from bukve.members.models import Member
+
+View = Callable[..., HttpResponse]
+
+
+class MemberRequest(HttpRequest):
+    """The request of a view behind `member_required`, for type annotations."""
+
+    member: Member
+    wards: list[Member]
+    acting_for: Member
+
+
+MEMBER = "member_id"  # session key: the logged-in member
+ACTING_FOR = "acting_for"  # session key: the ward acted for (absent: the member themself)
+WARD_AGE = 18  # Tolmin art. 22: parents answer for and act for members under 18
+
+LOGIN_ATTEMPTS = 5  # failed attempts for one login ...
+LOGIN_WINDOW = 15 * 60  # ... within this many seconds lock it for as long again
+
+
+def wards_of(member: Member) -> list[Member]:
+    """The members the member may act for besides themself: their wards under 18."""
+    today = timezone.localdate()
+    wards = member.wards.filter(library=member.library_id).select_related("library")
+    return [
+        ward
+        for ward in wards.order_by("first_name", "last_name", "id")
+        if (age := ward.age_on(today)) is not None and age < WARD_AGE
+    ]
+
+
+def acting_for(member: Member, wards: list[Member], pk: object) -> Member | None:
+    """Whom `member` acts for when asking to act for the member `pk` (None or their own id:
+    themself), or None when that is not one of their `wards` under 18."""
+    if pk in (None, "", member.pk, str(member.pk)):
+        return member
+    return next((ward for ward in wards if str(ward.pk) == str(pk)), None)
+
+
+def member_required(view: View) -> View:
+    """Let in a logged-in member. Sets request.member, request.wards (their wards under 18)
+    and request.acting_for (the member themself or one of those wards)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        pk = request.session.get(MEMBER)
+        member = Member.objects.select_related("library").filter(pk=pk).first() if pk else None
+        if member is None or not member.password:
+            login = reverse("portal:login")
+            return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+        wards = wards_of(member)
+        acting = acting_for(member, wards, request.session.get(ACTING_FOR))
+        if acting is None:  # no longer a ward under 18
+            request.session.pop(ACTING_FOR, None)
+            acting = member
+        request.member = member  # type: ignore[attr-defined]
+        request.wards = wards  # type: ignore[attr-defined]
+        request.acting_for = acting  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- throttling failed logins ----------------------------------------------------------------
+
+
+def _throttle_key(library_id: object, login: str) -> str:
+    return f"portal-login:{library_id}:{login.strip().lower()}"
+
+
+def login_locked(library_id: object, login: str) -> bool:
+    return (cache.get(_throttle_key(library_id, login)) or 0) >= LOGIN_ATTEMPTS
+
+
+def login_failed(library_id: object, login: str) -> None:
+    """Count a failed attempt. The count lives for LOGIN_WINDOW from the first failure; the
+    failure that reaches the limit locks the login for a whole LOGIN_WINDOW from then."""
+    key = _throttle_key(library_id, login)
+    cache.add(key, 0, LOGIN_WINDOW)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        failures = 1
+        cache.set(key, failures, LOGIN_WINDOW)
+    if failures == LOGIN_ATTEMPTS:
+        cache.set(key, failures, LOGIN_WINDOW)
+
+
+def login_succeeded(library_id: object, login: str) -> None:
+    cache.delete(_throttle_key(library_id, login))
