@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from bukve.rules.policy import MATERIALS
 
-
 MATERIAL_LABELS = {
     "book": _("book"), "map": _("map"), "cdrom": _("CD-ROM"), "reading_device": _("e-reader"),
     "toy": _("toy"), "magazine": _("magazine"), "newspaper": _("newspaper"),

@@ -48,13 +48,13 @@ class Member(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint("library", "card_number", name="member_card_unique")]
 
+    def __str__(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return f"{name} ({self.card_number})" if name else self.card_number
+
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def age_on(self, day: date) -> int | None:
         return None if self.born is None else age_on(self.born, day)
-
-    def __str__(self) -> str:
-        name = f"{self.first_name} {self.last_name}".strip()
-        return f"{name} ({self.card_number})" if name else self.card_number
