@@ -1,9 +1,308 @@
-from django.http import HttpRequest, HttpResponse
+"""Library setup at the desk: branches, opening days, seasons, closures and policy values.
+
+An administrator sets up every branch of their library; a branch head adds and removes the
+closures of their own branch. Rows are looked up through `request.staff`, so another
+library's rows are not found (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bukve.desk.access import staff_required
-from bukve.libraries.models import Staff
+from bukve.desk.setup_forms import (
+    WEEKDAY_CHOICES,
+    BranchForm,
+    ClosureForm,
+    PolicyValueForm,
+    SeasonForm,
+    weekdays_text,
+)
+from bukve.libraries.models import Branch, Closure, Library, Season, Staff
+from bukve.libraries.services import (
+    branch_update,
+    closure_add,
+    closure_remove,
+    policy_for,
+    policy_value_refusal,
+    policy_value_set,
+    season_add,
+    season_remove,
+)
+from bukve.rules.policy import Policy, PolicyError, flat_values
+
+ADMINISTRATOR = staff_required(Staff.ADMINISTRATOR)
 
 
-@staff_required(Staff.ADMINISTRATOR)
+def _day_names(weekdays: str) -> str:
+    """ "16" → "Monday, Saturday", in the page's language."""
+    names = dict(WEEKDAY_CHOICES)
+    return ", ".join(str(names.get(day, day)) for day in weekdays)
+
+
+def _month_day(month: int, day: int) -> str:
+    """1 July as the page's language writes it ("1. julij", "July 1")."""
+    try:
+        return formats.date_format(date(2024, month, day), "MONTH_DAY_FORMAT")
+    except ValueError:  # not a day (the Django admin does not check)
+        return f"{day}. {month}."
+
+
+def _current_policy(library: Library) -> Policy | None:
+    try:
+        return policy_for(library, timezone.localdate())
+    except PolicyError:  # no policy loaded yet
+        return None
+
+
+def _seasons(branch: Branch) -> list[dict[str, Any]]:
+    return [
+        {
+            "season": season,
+            "dates": f"{_month_day(season.start_month, season.start_day)} – "
+            f"{_month_day(season.end_month, season.end_day)}",
+            "open_on": _day_names(season.weekdays),
+        }
+        for season in branch.seasons.all()
+    ]
+
+
+# --- branches and seasons -------------------------------------------------------------------
+
+
+@ADMINISTRATOR
 def setup(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("setup")
+    upcoming = Closure.objects.filter(end__gte=timezone.localdate()).order_by("start")
+    branches = request.staff.library.branches.order_by("id").prefetch_related(
+        "seasons", Prefetch("closures", upcoming, to_attr="upcoming")
+    )
+    rows = [
+        {"branch": b, "open_on": _day_names(b.weekdays), "seasons": _seasons(b)} for b in branches
+    ]
+    return render(request, "desk/setup/index.html", {"section": "setup", "rows": rows})
+
+
+def _branch_form(branch: Branch, data: Any = None) -> BranchForm:
+    policy = _current_policy(branch.library)
+    initial = {
+        "name": branch.name,
+        "address": branch.address,
+        "weekdays": list(branch.weekdays),
+        "profile": branch.profile,
+    }
+    return BranchForm(data, initial=initial, profiles=list(policy.profiles) if policy else [])
+
+
+def _branch_page(
+    request: HttpRequest, branch: Branch, form: BranchForm, season_form: SeasonForm
+) -> HttpResponse:
+    context = {
+        "section": "setup",
+        "branch": branch,
+        "seasons": _seasons(branch),
+        "form": form,
+        "season_form": season_form,
+    }
+    return render(request, "desk/setup/branch.html", context)
+
+
+@ADMINISTRATOR
+def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = get_object_or_404(request.staff.library.branches, pk=pk)
+    form = _branch_form(branch, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        branch_update(
+            branch=branch,
+            name=form.cleaned_data["name"],
+            address=form.cleaned_data["address"],
+            weekdays=weekdays_text(form.cleaned_data["weekdays"]),
+            profile=form.cleaned_data["profile"],
+        )
+        messages.success(request, _("The branch is saved."))
+        return redirect("desk:setup_branch", pk=branch.pk)
+    return _branch_page(request, branch, form, SeasonForm())
+
+
+@ADMINISTRATOR
+@require_POST
+def season_new(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = get_object_or_404(request.staff.library.branches, pk=pk)
+    form = SeasonForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        season_add(
+            branch=branch,
+            name=data["name"],
+            start=(data["start_month"], data["start_day"]),
+            end=(data["end_month"], data["end_day"]),
+            weekdays=weekdays_text(data["weekdays"]),
+        )
+        messages.success(request, _("The season is added."))
+        return redirect("desk:setup_branch", pk=branch.pk)
+    return _branch_page(request, branch, _branch_form(branch), form)
+
+
+@ADMINISTRATOR
+@require_POST
+def season_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    season = get_object_or_404(Season, pk=pk, branch__library=request.staff.library)
+    season_remove(season=season)
+    messages.success(request, _("The season %(name)s is removed.") % {"name": season.name})
+    return redirect("desk:setup_branch", pk=season.branch_id)
+
+
+# --- closures ---------------------------------------------------------------------------------
+
+
+def _closure_branches(staff: Staff) -> QuerySet[Branch]:
+    """The branches whose closures `staff` may change: an administrator's library's, or the
+    branch head's own branch."""
+    branches = Branch.objects.filter(library=staff.library)
+    return branches if staff.may(Staff.ADMINISTRATOR) else branches.filter(pk=staff.branch_id)
+
+
+@staff_required(Staff.BRANCH_HEAD)
+def my_closures(request: HttpRequest) -> HttpResponse:
+    """The closures of the staff member's own branch (the setup page for an administrator
+    without one)."""
+    staff = request.staff
+    if staff.branch_id:
+        return redirect("desk:setup_closures", pk=staff.branch_id)
+    if staff.may(Staff.ADMINISTRATOR):
+        return redirect("desk:setup")
+    raise Http404
+
+
+@staff_required(Staff.BRANCH_HEAD)
+def closures(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = get_object_or_404(_closure_branches(request.staff), pk=pk)
+    form = ClosureForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        closure_add(branch=branch, start=data["start"], end=data["end"], reason=data["reason"])
+        messages.success(request, _("The closure is added."))
+        return redirect("desk:setup_closures", pk=branch.pk)
+    today = timezone.localdate()
+    year_ago = today - timedelta(days=365)
+    context = {
+        "section": "setup",
+        "branch": branch,
+        "form": form,
+        "upcoming": branch.closures.filter(end__gte=today).order_by("start"),
+        "past": branch.closures.filter(end__lt=today, end__gte=year_ago).order_by("-start"),
+    }
+    return render(request, "desk/setup/closures.html", context)
+
+
+@staff_required(Staff.BRANCH_HEAD)
+@require_POST
+def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    closure = get_object_or_404(Closure, pk=pk, branch__in=_closure_branches(request.staff))
+    closure_remove(closure=closure)
+    messages.success(request, _("The closure is removed."))
+    return redirect("desk:setup_closures", pk=closure.branch_id)
+
+
+# --- policy values ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    value: str
+    assumed: bool
+    editable: bool
+
+
+def _shown(value: Any) -> str:
+    """A policy value as the page shows it and the change form reads it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@ADMINISTRATOR
+def policy(request: HttpRequest) -> HttpResponse:
+    library = request.staff.library
+    current = _current_policy(library)
+    sections: dict[str, list[Row]] = {"": []}  # "" holds the top-level values
+    for key, value in flat_values(current.data) if current else []:
+        row = Row(
+            key,
+            _shown(value),
+            assumed=current.is_assumed(key),
+            editable=not policy_value_refusal(key, value),
+        )
+        sections.setdefault(key.partition(".")[0] if "." in key else "", []).append(row)
+    versions = [
+        (v.valid_from, v.loaded_at, len(v.data.get("assumed", [])))
+        for v in library.policies.order_by("-valid_from")
+    ]
+    context = {
+        "section": "setup",
+        "policy": current,
+        "sections": {name: rows for name, rows in sections.items() if rows},
+        "versions": versions,
+    }
+    return render(request, "desk/setup/policy.html", context)
+
+
+@ADMINISTRATOR
+def policy_change(request: HttpRequest) -> HttpResponse:
+    staff = request.staff
+    current = _current_policy(staff.library)
+    values = dict(flat_values(current.data)) if current else {}
+    if request.method == "POST":
+        form = PolicyValueForm(request.POST)
+        path = request.POST.get("path", "").strip()
+        if form.is_valid():
+            try:
+                version = policy_value_set(
+                    library=staff.library,
+                    path=form.cleaned_data["path"],
+                    value=form.cleaned_data["value"],
+                    valid_from=form.cleaned_data["valid_from"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except PolicyError as error:
+                form.add_error(None, _("Not saved: %(reason)s") % {"reason": error})
+            else:
+                new = dict(flat_values(version.data))[form.cleaned_data["path"]]
+                messages.success(
+                    request,
+                    _("%(key)s is %(value)s from %(day)s on.")
+                    % {
+                        "key": path,
+                        "value": _shown(new),
+                        "day": formats.date_format(version.valid_from),
+                    },
+                )
+                return redirect("desk:setup_policy")
+    else:
+        path = request.GET.get("path", "")
+        initial = {"path": path, "valid_from": timezone.localdate()}
+        if path in values:
+            initial["value"] = _shown(values[path])
+        form = PolicyValueForm(initial=initial)
+    context = {
+        "section": "setup",
+        "form": form,
+        "path": path,
+        "current": _shown(values[path]) if path in values else None,
+        "assumed": bool(current and path in values and current.is_assumed(path)),
+    }
+    return render(request, "desk/setup/policy_change.html", context)

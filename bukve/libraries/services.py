@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import copy
+import logging
+import re
 import tomllib
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season
 from bukve.rules.calendar import BranchCalendar
 from bukve.rules.calendar import Closure as ClosureValue
 from bukve.rules.calendar import Season as SeasonValue
 from bukve.rules.fines import Rates
-from bukve.rules.policy import Policy, PolicyError, policy_from_dict
+from bukve.rules.policy import (
+    Policy,
+    PolicyError,
+    assumed_covers,
+    entry_name,
+    flat_values,
+    policy_from_dict,
+)
+
+log = logging.getLogger(__name__)
 
 PRESETS = Path(__file__).resolve().parent.parent / "presets"
 PRESET_IDS = ("maribor", "velenje", "tolmin", "ravne")
@@ -146,3 +161,215 @@ def closure_add(*, branch: Branch, start: date, end: date, reason: str = "") -> 
     if end < start:
         raise ValueError("a closure ends before it starts")
     return Closure.objects.create(branch=branch, start=start, end=end, reason=reason)
+
+
+@transaction.atomic
+def closure_remove(*, closure: Closure) -> None:
+    """Delete a closure: its days are open days again (due dates already set stay as they are)."""
+    Closure.objects.filter(pk=closure.pk).delete()
+
+
+def _check_weekdays(weekdays: str) -> None:
+    if not weekdays or weekdays != "".join(sorted(set(weekdays) & set("1234567"))):
+        raise ValueError(f"not ISO weekdays in order, e.g. 123456: {weekdays!r}")
+
+
+@transaction.atomic
+def branch_update(
+    *, branch: Branch, name: str, address: str, weekdays: str, profile: str
+) -> Branch:
+    """Change a branch's name, address, opening weekdays ("123456" is Monday to Saturday) and
+    loan rules profile. The new schedule counts from now on: loans already out keep their due
+    dates. `profile` must be a profile of the library's current policy. Locks: branch."""
+    _check_weekdays(weekdays)
+    if profile not in policy_for(branch.library, timezone.localdate()).profiles:
+        raise ValueError(f"no such profile: {profile!r}")
+    branch = Branch.objects.select_for_update().get(pk=branch.pk)
+    branch.name, branch.address, branch.weekdays, branch.profile = name, address, weekdays, profile
+    branch.save(update_fields=["name", "address", "weekdays", "profile"])
+    return branch
+
+
+@transaction.atomic
+def season_add(
+    *, branch: Branch, name: str, start: tuple[int, int], end: tuple[int, int], weekdays: str
+) -> Season:
+    """Add a seasonal schedule from (month, day) to (month, day), both inclusive; it may run
+    across New Year. On the days it covers, the branch opens on `weekdays` instead."""
+    _check_weekdays(weekdays)
+    for month, day in (start, end):
+        date(2024, month, day)  # a leap year, so 29 February is a day; raises ValueError
+    return Season.objects.create(
+        branch=branch,
+        name=name,
+        start_month=start[0],
+        start_day=start[1],
+        end_month=end[0],
+        end_day=end[1],
+        weekdays=weekdays,
+    )
+
+
+@transaction.atomic
+def season_remove(*, season: Season) -> None:
+    """Delete a seasonal schedule: the branch's weekly schedule applies all year."""
+    Season.objects.filter(pk=season.pk).delete()
+
+
+# --- changing one value of the policy ---------------------------------------------------------
+
+TRUE, FALSE = ("true", "yes", "da"), ("false", "no", "ne")
+MAX_NUMBER = 10_000  # the rules set no upper bound; beyond this, day counts overflow dates
+
+
+def policy_value_refusal(path: str, value: Any) -> str | None:
+    """Why `policy_value_set` will not change the value at `path` (None when it will)."""
+    if path.split(".")[0] == "branches":
+        return _("A branch is changed on its own page, under Library setup.")
+    if path in ("id", "valid_from"):
+        return _("This value cannot be changed here.")
+    if isinstance(value, list | dict):
+        return _("Lists and tables cannot be changed here, only single values.")
+    return None
+
+
+def _locate(data: dict[str, Any], path: str) -> tuple[Any, str | int]:
+    """The table or list holding the value at dotted `path` (named as in `flat_values`), and
+    the value's key or index in it."""
+    parent: Any = None
+    key: str | int = ""
+    node: Any = data
+    for part in path.split("."):
+        names = []
+        if isinstance(node, list) and node and all(isinstance(e, dict) for e in node):
+            names = [entry_name(entry, n) for n, entry in enumerate(node)]
+        if isinstance(node, dict) and part in node:
+            parent, key = node, part
+        elif part in names:
+            parent, key = node, names.index(part)
+        else:
+            raise PolicyError(_("%(path)s: the policy has no such value.") % {"path": path})
+        node = parent[key]
+    return parent, key
+
+
+def _parse_like(old: Any, text: str, path: str) -> Any:
+    """`text` read as a value of the same type as `old`: true or false, a whole number, a
+    date, an amount (written as text, "0.10") or text. A number of renewals may also be
+    "unlimited" instead of a number, and the other way round (policy.py, `_profile`)."""
+    text = text.strip()
+    if isinstance(old, bool):
+        if text.lower() not in TRUE + FALSE:
+            raise PolicyError(_("%(path)s: expected true or false.") % {"path": path})
+        return text.lower() in TRUE
+    if isinstance(old, int) or old == "unlimited":
+        if text == "unlimited" and path.endswith(".max_renewals"):
+            return text
+        if not re.fullmatch(r"-?[0-9]{1,9}", text) or abs(int(text)) > MAX_NUMBER:
+            raise PolicyError(
+                _("%(path)s: expected a whole number up to %(max)d.")
+                % {"path": path, "max": MAX_NUMBER}
+            )
+        return int(text)
+    if isinstance(old, date) or _is_date(old):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise PolicyError(
+                _("%(path)s: expected a date (YYYY-MM-DD).") % {"path": path}
+            ) from None
+        return day if isinstance(old, date) else day.isoformat()
+    if _is_amount(old):
+        amount = _amount_like(old, text)
+        if amount is None:
+            raise PolicyError(_("%(path)s: expected an amount, e.g. 0.20.") % {"path": path})
+        return amount
+    return text
+
+
+def _amount_like(old: str, text: str) -> str | None:
+    """`text` as an amount written with as many decimal places as `old` ("0,2" for "0.10" is
+    "0.20"), or None. More places are kept: the rules then refuse what is not whole cents."""
+    try:
+        amount = Decimal(text.replace(",", "."))
+        if not amount.is_finite():
+            return None
+        places = len(old.partition(".")[2])
+        if amount.as_tuple().exponent >= -places:
+            amount = amount.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        return None
+    return f"{amount:f}"
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _is_amount(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def _confirmed(assumed: list[str], key: str, keys: list[str]) -> list[str]:
+    """`assumed` without `key`. An entry covering more than `key` (a table, a path with `*`)
+    is replaced by the other keys it covers, so that only `key` counts as confirmed."""
+    result: list[str] = []
+    for entry in assumed:
+        if not assumed_covers(entry, key):
+            result.append(entry)
+        elif entry != key:
+            rest = [k for k in keys if assumed_covers(entry, k) and k != key]
+            result += [k for k in rest if k not in result]
+    return result
+
+
+@transaction.atomic
+def policy_value_set(
+    *,
+    library: Library,
+    path: str,
+    value: str,
+    valid_from: date,
+    by: User | None,
+    today: date | None = None,
+) -> PolicyVersion:
+    """Change one value of the library's policy from `valid_from` (today or later) on.
+
+    The version in force on that day is copied, the value at dotted `path` is set from the
+    text `value`, read as the type of the old value, and the whole policy is checked again.
+    The key is no longer assumed: the library has confirmed it, so saving a value unchanged
+    confirms it. The copy is saved as the version valid from that day (replacing the data of
+    a version that starts on the same day); versions starting later are not changed.
+    Raises PolicyError, saving nothing, for an unknown key, a list or table, or a value the
+    rules do not accept. Locks: library (one change to its policy at a time).
+    """
+    if valid_from < (today or timezone.localdate()):
+        raise PolicyError(_("A change cannot apply from a day in the past."))
+    Library.objects.select_for_update().get(pk=library.pk)
+    data = copy.deepcopy(dict(policy_for(library, valid_from).data))
+    parent, key = _locate(data, path)
+    refusal = policy_value_refusal(path, parent[key])
+    if refusal:
+        raise PolicyError(refusal)
+    parent[key] = _parse_like(parent[key], value, path)
+    data["valid_from"] = valid_from
+    if "assumed" in data:
+        data["assumed"] = _confirmed(
+            list(data["assumed"]), path, [k for k, _v in flat_values(data)]
+        )
+    policy_from_dict(data)  # raises PolicyError naming the key
+    version, _created = PolicyVersion.objects.update_or_create(
+        library=library,
+        valid_from=valid_from,
+        # A new loaded_at gives the changed version a new key in the _POLICIES cache.
+        defaults={"data": _jsonable(data), "loaded_at": timezone.now()},
+    )
+    log.info("policy of %s from %s: %s = %r (by %s)", library.code, valid_from, path, value, by)
+    return version
