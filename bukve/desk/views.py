@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.forms import Form
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +44,15 @@ def _item(request: HttpRequest, barcode: str) -> Item | None:
         .filter(library=request.staff.library, barcode=barcode)
         .first()
     )
+
+
+def _loan(member: Member, pk: int) -> Loan:
+    return get_object_or_404(Loan.objects.select_related("item__record"), pk=pk, member=member)
+
+
+def _form_errors(request: HttpRequest, form: Form) -> None:
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
 
 
 def _refused(request: HttpRequest, refusal: Refused, subject: str = "") -> None:
@@ -146,7 +156,7 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required()
 def renew(request: HttpRequest, pk: int, loan_pk: int) -> HttpResponse:
     member = _member(request, pk)
-    loan = get_object_or_404(Loan.objects.select_related("item__record"), pk=loan_pk, member=member)
+    loan = _loan(member, loan_pk)
     channel = "phone" if request.POST.get("channel") == "phone" else "desk"
     try:
         loan = circulation.loan_renew(member=member, item=loan.item, channel=channel)
@@ -165,7 +175,7 @@ def renew(request: HttpRequest, pk: int, loan_pk: int) -> HttpResponse:
 @staff_required()
 def declare_lost(request: HttpRequest, pk: int, loan_pk: int) -> HttpResponse:
     member = _member(request, pk)
-    loan = get_object_or_404(Loan.objects.select_related("item__record"), pk=loan_pk, member=member)
+    loan = _loan(member, loan_pk)
     try:
         circulation.loan_declare_lost(item=loan.item)
     except Refused as refusal:
@@ -240,8 +250,7 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     form = ReserveForm(request.POST, branches=request.staff.library.branches.all())
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _form_errors(request, form)
         return _to_member(member, "reservations")
     barcode = form.cleaned_data["barcode"]
     item = _item(request, barcode)
@@ -315,8 +324,7 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     form = PaymentForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _form_errors(request, form)
         return _to_member(member, "account")
     try:
         taken = payment_take(
@@ -398,8 +406,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
     charge = get_object_or_404(Charge, pk=pk, library=request.staff.library)
     form = WaiveForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _form_errors(request, form)
         return redirect("desk:charge", pk=charge.pk)
     try:
         charge_waive(
