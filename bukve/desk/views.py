@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.forms import Form
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
