@@ -45,11 +45,14 @@ def make_item(db):
         *,
         material: str = "book",
         record: str | None = None,
+        title: str = "",
         branch: str | None = None,
         price: str | None = None,
         **fields,
     ):
-        record_obj, _ = Record.objects.get_or_create(library=library, key=record or barcode)
+        record_obj, _ = Record.objects.get_or_create(
+            library=library, key=record or barcode, defaults={"title": title}
+        )
         branch_obj = (
             library.branches.get(code=branch) if branch else library.branches.order_by("id").first()
         )

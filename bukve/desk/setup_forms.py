@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from bukve.libraries.models import profile_label
+
 WEEKDAY_CHOICES = [(str(n + 1), name) for n, name in WEEKDAYS.items()]  # ISO: "1" is Monday
 MONTH_CHOICES = list(MONTHS.items())
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -38,7 +40,7 @@ class BranchForm(forms.Form):
 
     def __init__(self, *args: Any, profiles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].choices = [(p, p) for p in profiles]
+        self.fields["profile"].choices = [(p, profile_label(p)) for p in profiles]
 
 
 class SeasonForm(forms.Form):

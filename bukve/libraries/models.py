@@ -14,6 +14,14 @@ class Library(models.Model):
         return self.name
 
 
+# The loan-rule profiles of the presets; a library's own profile shows under its own name.
+PROFILE_LABELS = {"standard": _("standard"), "mobile": _("mobile library")}
+
+
+def profile_label(profile: str) -> str:
+    return str(PROFILE_LABELS.get(profile, profile))
+
+
 class Branch(models.Model):
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="branches")
     code = models.SlugField()
@@ -30,6 +38,10 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def profile_label(self) -> str:
+        return profile_label(self.profile)
 
 
 class Season(models.Model):

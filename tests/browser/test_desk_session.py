@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from bukve.accounts.models import Payment
@@ -45,7 +45,9 @@ def test_a_desk_session(page, load_library, make_member, make_item):
         barcode.fill(code)
         barcode.press("Enter")
         if code == "30003":
-            expect(page.get_by_role("status")).to_contain_text(Refused("not_for_loan").sentence)
+            with translation.override("sl"):
+                refusal = Refused("not_for_loan").sentence
+            expect(page.get_by_role("status")).to_contain_text(f"30003 (slovar): {refusal}")
             page.shot("refused")
     page.shot("two-lent")
 
@@ -67,7 +69,7 @@ def test_a_desk_session(page, load_library, make_member, make_item):
     page.get_by_role("link", name="Člani").first.click()
     page.get_by_label("Številka izkaznice, ime ali datum rojstva").fill("TO0042")
     page.keyboard.press("Enter")
-    page.get_by_label("Znesek (€)").fill("2,50")
+    page.get_by_label("Znesek (€)").fill("2.50")
     page.get_by_role("button", name="Sprejmi plačilo").click()
 
     # then: the receipt shows the payment

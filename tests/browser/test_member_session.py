@@ -26,7 +26,7 @@ def test_a_member_session(page, load_library, make_member, make_item):
     member_password_set(member=ana, password="knjiznica-2026")
     make_item(maribor, "40001", record="Alamut")
     make_item(maribor, "40002", record="Pod svobodnim soncem")
-    make_item(maribor, "40003", record="Visoška kronika")
+    make_item(maribor, "40003", record="tavcar-1", title="Visoška kronika")
     loan = loan_checkout(member=ana, item=make_item(maribor, "40004", record="Na klancu"),
                          today=today - timedelta(days=14))  # fmt: skip
     loan_checkout(member=ana, item=maribor.item_set.get(barcode="40001"),

@@ -7,7 +7,7 @@ from bukve.accounts.models import Charge
 from bukve.accounts.services import payment_take
 from bukve.circulation.services import loan_checkin, loan_checkout
 
-from .helpers import page
+from .helpers import page, sl
 
 
 def may_day_fine(maribor, member, make_item) -> Charge:
@@ -35,7 +35,7 @@ def test_it_lists_debts_and_payments(client, load_library, make_portal_member, m
     assert fine.amount == Decimal("0.50")
     assert "5. 5. 2026" in html
     assert "0,50 €" in html
-    assert "Open debt: <strong>0,30 €</strong>" in html
+    assert f"{sl('Open debt')}: <strong>0,30 €</strong>" in html
     assert "6. 5. 2026" in html
     assert "0,20 €" in html
     assert f'href="/moja/account/fines/{fine.pk}/"' in html

@@ -8,7 +8,7 @@ from bukve.catalog.models import Item
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import loan_checkout
 
-from .helpers import page
+from .helpers import page, sl
 
 
 @pytest.fixture
@@ -55,7 +55,13 @@ def test_a_parent_acts_for_a_child(client, family, log_in):
     # then: the card, the loans and renewing are Luka's
     assert response.url == "/moja/card/"
     card = page(client.get("/moja/card/"))
-    assert "You are acting for <strong>luka</strong>" in card
+    assert (
+        sl(
+            "You are acting for <strong>%(name)s</strong>: what you see and do here is theirs.",
+            name="luka",
+        )
+        in card
+    )
     assert 'class="portal-card-number">luka<' in card
     html = page(client.get("/moja/"))
     assert "book-of-luka" in html

@@ -4,9 +4,13 @@ after repeated failures, the library remembered."""
 from bukve.portal.views import LIBRARY_COOKIE
 
 from .conftest import PASSWORD
+from .helpers import sl
 
-WRONG = "The card number or e-mail and the password do not match"
-LOCKED = "Too many failed attempts"
+WRONG = sl("The card number or e-mail and the password do not match. Check them and try again.")
+LOCKED = sl(
+    "Too many failed attempts to log in with this card number or e-mail. Try again in 15 "
+    "minutes, or ask at the library."
+)
 
 
 def logged_in(client) -> bool:

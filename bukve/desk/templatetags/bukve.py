@@ -49,7 +49,7 @@ def fine_day_why(day: Day) -> str:
     if why == "charged":
         return _("charged")
     if why == "tolerance":
-        return _("tolerance: days after the due date that are not charged")
+        return _("tolerance: not charged")
     if why == "closure":
         return _("the library was closed (extraordinary closure)")
     if why == "same period":
