@@ -123,5 +123,5 @@ def test_it_renews_only_the_members_own_loans(
     # then
     assert response.status_code == 404
     assert Loan.objects.get(pk=loan.pk).renewals == 0
-    assert "b1" not in page(client.get("/moja/"))
+    assert sl("Nothing is on loan.") in page(client.get("/moja/"))
     assert Member.objects.get(pk=bor.pk).loans.count() == 1
