@@ -24,7 +24,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from bukve.accounts.services import charge_record
+from bukve.accounts.models import Payment
+from bukve.accounts.services import charge_record, charge_waive, payment_take
 from bukve.catalog.models import Item, Record
 from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
 from bukve.libraries.models import Branch, Library, Staff
@@ -94,7 +95,8 @@ class Visible(HTMLParser):
 
 @pytest.fixture
 def full_library(load_library, make_member, make_item):
-    """Tolmin with a librarian, a parent and a child with loans, a fine and a reservation."""
+    """Tolmin with a librarian, a parent and a child with loans, a fine, a reservation, a
+    payment and a waiver."""
     tolmin = load_library("tolmin")
     user = User.objects.create_user("mojca", password="x")
     Staff.objects.create(user=user, library=tolmin, role=Staff.ADMINISTRATOR)
@@ -110,13 +112,15 @@ def full_library(load_library, make_member, make_item):
     loan_checkout(member=child, item=Item.objects.get(barcode="b3"), today=today - timedelta(9))
     loan_checkin(item=Item.objects.get(barcode="b1"), today=today - timedelta(1))
     reservation_place(member=parent, item=Item.objects.get(barcode="b4"), today=today)
-    charge_record(member=parent, day=today, kind="card", amount=Decimal("2.50"))
+    card = charge_record(member=parent, day=today, kind="card", amount=Decimal("2.50"))
+    charge_waive(charge=card, amount=Decimal("0.50"), reason="Nova izkaznica", by=user, day=today)
+    payment_take(member=parent, day=today, amount=Decimal("1.00"), method="card", taken_by=user)
     Record.objects.filter(key="cankar-na-klancu").update(title="Na klancu", author="Ivan Cankar")
     return tolmin
 
 
 def data_words(library: Library) -> set[str]:
-    """Names, titles and places as entered: they are the same in every language."""
+    """Names, titles, places and reasons as entered: they are the same in every language."""
     found: set[str] = set()
     for row in Member.objects.values_list("first_name", "last_name"):
         found |= words(" ".join(row))
@@ -126,6 +130,8 @@ def data_words(library: Library) -> set[str]:
         found |= words(" ".join(row))
     for name in Library.objects.values_list("name", flat=True):
         found |= words(name)
+    for note in Payment.objects.values_list("note", flat=True):  # a waiver's reason
+        found |= words(note)
     return found
 
 
@@ -166,6 +172,7 @@ def test_it_walks_every_desk_and_portal_page(pages):
         paths = set(pages[language])
         assert any(p.startswith("/desk/members/") for p in paths), paths
         assert any(p.startswith("/desk/charges/") for p in paths), paths
+        assert any(p.endswith("/receipt/") for p in paths), paths
         assert len([p for p in paths if p.startswith("/moja/")]) >= 4, paths
 
 
