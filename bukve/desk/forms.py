@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from bukve.accounts.models import Payment
+from bukve.throttle import login_failed, login_locked, login_succeeded
 
 AMOUNT = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01"),
           "max_value": Decimal("99999.99")}  # fmt: skip
@@ -62,3 +64,22 @@ class WaiveForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (kept in the ledger)"), max_length=300, widget=forms.TextInput
     )
+
+
+class DeskLoginForm(AuthenticationForm):
+    """Django's staff login, locked for a while after repeated failures for one user name."""
+
+    def clean(self) -> dict[str, object]:
+        username = self.cleaned_data.get("username") or ""
+        if login_locked("desk", username):
+            raise forms.ValidationError(
+                _("Too many failed attempts for this user name. Try again in 15 minutes."),
+                code="locked",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failed("desk", username)
+            raise
+        login_succeeded("desk", username)
+        return cleaned

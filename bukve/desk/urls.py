@@ -2,10 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from bukve.desk import views
+from bukve.desk.forms import DeskLoginForm
 
 app_name = "desk"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="desk/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="desk/login.html", authentication_form=DeskLoginForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("members/<int:pk>/", views.member, name="member"),

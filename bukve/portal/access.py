@@ -14,7 +14,6 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,9 +35,6 @@ class MemberRequest(HttpRequest):
 MEMBER = "member_id"  # session key: the logged-in member
 ACTING_FOR = "acting_for"  # session key: the ward acted for (absent: the member themself)
 WARD_AGE = 18  # Tolmin art. 22: parents answer for and act for members under 18
-
-LOGIN_ATTEMPTS = 5  # failed attempts for one login ...
-LOGIN_WINDOW = 15 * 60  # ... within this many seconds lock it for as long again
 
 
 def wards_of(member: Member) -> list[Member]:
@@ -82,32 +78,3 @@ def member_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-# --- throttling failed logins ----------------------------------------------------------------
-
-
-def _throttle_key(library_id: object, login: str) -> str:
-    return f"portal-login:{library_id}:{login.strip().lower()}"
-
-
-def login_locked(library_id: object, login: str) -> bool:
-    return (cache.get(_throttle_key(library_id, login)) or 0) >= LOGIN_ATTEMPTS
-
-
-def login_failed(library_id: object, login: str) -> None:
-    """Count a failed attempt. The count lives for LOGIN_WINDOW from the first failure; the
-    failure that reaches the limit locks the login for a whole LOGIN_WINDOW from then."""
-    key = _throttle_key(library_id, login)
-    cache.add(key, 0, LOGIN_WINDOW)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        failures = 1
-        cache.set(key, failures, LOGIN_WINDOW)
-    if failures == LOGIN_ATTEMPTS:
-        cache.set(key, failures, LOGIN_WINDOW)
-
-
-def login_succeeded(library_id: object, login: str) -> None:
-    cache.delete(_throttle_key(library_id, login))

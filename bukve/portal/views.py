@@ -40,9 +40,6 @@ from bukve.portal.access import (
     MEMBER,
     MemberRequest,
     acting_for,
-    login_failed,
-    login_locked,
-    login_succeeded,
     member_required,
 )
 from bukve.portal.cards import barcode_svg, qr_svg
@@ -55,6 +52,7 @@ from bukve.portal.queries import (
     reservation_rows,
 )
 from bukve.refusals import Refused
+from bukve.throttle import login_failed, login_locked, login_succeeded
 
 LIBRARY_COOKIE = "bukve_library"  # the library chosen at the last login, by code
 LIBRARY_COOKIE_AGE = 365 * 24 * 60 * 60
@@ -102,7 +100,7 @@ def _use_language(response: HttpResponse, language: str) -> HttpResponse:
 
 def login(request: HttpRequest) -> HttpResponse:
     """Card number or e-mail and password. After LOGIN_ATTEMPTS failures for one login the
-    login is locked for a while, whatever the password (access.login_failed)."""
+    login is locked for a while, whatever the password (bukve.throttle)."""
     libraries = Library.objects.order_by("name")
     remembered = libraries.filter(code=request.COOKIES.get(LIBRARY_COOKIE, "")).first()
     if remembered is None and len(libraries) == 1:
@@ -110,16 +108,16 @@ def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, initial={"library": remembered})
     if request.method == "POST" and form.is_valid():
         library, login = form.cleaned_data["library"], form.cleaned_data["login"]
-        if login_locked(library.pk, login):
+        if login_locked(f"portal:{library.pk}", login):
             form.add_error(None, LOCKED)
         else:
             password = form.cleaned_data["password"]
             member = member_authenticate(library=library, login=login, password=password)
             if member is None:
-                login_failed(library.pk, login)
+                login_failed(f"portal:{library.pk}", login)
                 form.add_error(None, WRONG_LOGIN)
             else:
-                login_succeeded(library.pk, login)
+                login_succeeded(f"portal:{library.pk}", login)
                 request.session.cycle_key()
                 request.session[MEMBER] = member.pk
                 request.session.pop(ACTING_FOR, None)

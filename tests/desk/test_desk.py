@@ -265,3 +265,22 @@ def test_it_finds_nobody_for_odd_searches(staff_client, tolmin, text):
     response = staff_client(tolmin).get(reverse("desk:home"), {"q": text})
 
     assert response.status_code == 200
+
+
+def test_it_locks_a_desk_login_after_five_failures(client, tolmin, django_user_model):
+    # given
+    from django.core.cache import cache
+
+    cache.clear()
+    django_user_model.objects.create_user("mojca", password="knjiznica-2026")
+    url = reverse("desk:login")
+
+    # when: five wrong passwords
+    for _ in range(5):
+        client.post(url, {"username": "mojca", "password": "narobe"})
+
+    # then: even the right one is refused for a while
+    response = client.post(url, {"username": "mojca", "password": "knjiznica-2026"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    cache.clear()
