@@ -30,6 +30,7 @@ def _migrate() -> None:
 
     settings.VAR_DIR.mkdir(exist_ok=True)
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
 
 
 def _fail(command: str, message: str) -> int:

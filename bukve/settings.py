@@ -114,3 +114,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# In the database, so that every app process shares it (the failed-login counts of
+# bukve/throttle.py); `bukve serve`, `bukve demo` and the tests create the table.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bukve_cache",
+    }
+}

@@ -1,6 +1,6 @@
 """Failed logins: after LOGIN_ATTEMPTS failures for one login within LOGIN_WINDOW, the login
-is locked for LOGIN_WINDOW, whatever the password. Counted in Django's cache; with several
-app processes the cache must be shared (e.g. the database cache) for the count to hold."""
+is locked for LOGIN_WINDOW, whatever the password. Counted in Django's cache, which is the
+database (settings.CACHES), so that all app processes count together."""
 
 from __future__ import annotations
 

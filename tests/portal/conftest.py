@@ -22,8 +22,8 @@ def today(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def no_failed_logins():
-    """Failed logins are counted in the cache, which outlives a test."""
+def no_failed_logins(db):
+    """Failed logins are counted in the cache (a database table)."""
     cache.clear()
     yield
     cache.clear()
