@@ -14,7 +14,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -433,4 +433,4 @@ def _int(text: str | None) -> int | None:
 
 
 def _date(day: date | None) -> str:
-    return day.strftime("%-d. %-m. %Y") if day else ""
+    return formats.date_format(day, "j. n. Y") if day else ""
