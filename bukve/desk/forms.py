@@ -66,6 +66,15 @@ class WaiveForm(forms.Form):
     )
 
 
+class PortalPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password for Moja knjižnica"),
+        strip=False,
+        help_text=_("At least 8 characters; the member can change it in Moja knjižnica."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 class DeskLoginForm(AuthenticationForm):
     """Django's staff login, locked for a while after repeated failures for one user name."""
 

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("members/<int:pk>/pay/", views.payment, name="pay"),
     path("members/<int:pk>/statement/", views.statement, name="statement"),
+    path("members/<int:pk>/password/", views.portal_password, name="portal_password"),
     path("payments/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("charges/<int:pk>/", views.charge, name="charge"),
     path("charges/<int:pk>/waive/", views.waive, name="waive"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,11 +25,18 @@ from bukve.catalog.models import Item
 from bukve.circulation import services as circulation
 from bukve.circulation.models import Loan, Reservation
 from bukve.desk.access import staff_required
-from bukve.desk.forms import BarcodeForm, PaymentForm, ReserveForm, SearchForm, WaiveForm
+from bukve.desk.forms import (
+    BarcodeForm,
+    PaymentForm,
+    PortalPasswordForm,
+    ReserveForm,
+    SearchForm,
+    WaiveForm,
+)
 from bukve.desk.templatetags.bukve import money as _money
 from bukve.libraries.models import Staff
 from bukve.members.models import Member
-from bukve.members.services import member_search
+from bukve.members.services import member_password_set, member_search
 from bukve.refusals import Refused
 
 
@@ -115,10 +123,28 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
             branches=branches, initial={"pickup_branch": request.staff.branch or branches.first()}
         ),
         "payment_form": PaymentForm(initial={"amount": open_debt(member) or None}),
-        "may_waive": request.staff.may(Staff.DIRECTOR),
+        "password_form": PortalPasswordForm(),
         "section": "members",
     }
     return render(request, "desk/member.html", context)
+
+
+@require_POST
+@staff_required()
+def portal_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the member a password for Moja knjižnica (a first one, or a forgotten one)."""
+    member = _member(request, pk)
+    form = PortalPasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            member_password_set(member=member, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form.add_error("password", error)
+    if form.errors:
+        _form_errors(request, form)
+    else:
+        messages.success(request, _("The password for Moja knjižnica is set."))
+    return _to_member(member)
 
 
 # --- lending, returning, renewing -----------------------------------------------------------

@@ -284,3 +284,20 @@ def test_it_locks_a_desk_login_after_five_failures(client, tolmin, django_user_m
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     cache.clear()
+
+
+def test_it_gives_a_member_a_portal_password(staff_client, tolmin, make_member):
+    # given
+    from bukve.members.services import member_authenticate
+
+    ana = make_member(tolmin, "TO0001")
+    desk = staff_client(tolmin)
+    url = reverse("desk:portal_password", args=[ana.pk])
+
+    # when: a weak one is refused, a good one is set
+    desk.post(url, {"password": "1234"})
+    assert member_authenticate(library=tolmin, login="TO0001", password="1234") is None
+    desk.post(url, {"password": "knjiznica-2026"})
+
+    # then
+    assert member_authenticate(library=tolmin, login="TO0001", password="knjiznica-2026") == ana
