@@ -104,7 +104,7 @@ def _record_fine(
 
 
 def _schedule_notice(loan: Loan, policy: Policy) -> None:
-    ladder = policy.ladder_for(loan.branch.code, loan.item.material)
+    ladder = policy.ladder_of(loan.branch.profile, loan.item.material)
     step = notices.next_step(ladder, loan.due_date, loan.notice_level, loan.last_notice_date)
     loan.next_notice_date = step.date if step else None
 
@@ -621,7 +621,7 @@ def _notices_batch(
     groups: dict[tuple[int, int, bool], list[tuple[Loan, notices.NextStep]]] = {}
     ladder_ended: list[Loan] = []
     for loan in batch:
-        ladder = policy.ladder_for(loan.branch.code, loan.item.material)
+        ladder = policy.ladder_of(loan.branch.profile, loan.item.material)
         step = notices.next_step(ladder, loan.due_date, loan.notice_level, loan.last_notice_date)
         if step is None:
             loan.next_notice_date = None

@@ -150,7 +150,12 @@ class Policy:
         return self.profiles[self.branch(branch_id).profile]
 
     def ladder_for(self, branch_id: str, material: str) -> Ladder:
-        return self.ladders[self.profile_of(branch_id).ladders.get(material)]
+        return self.ladder_of(self.branch(branch_id).profile, material)
+
+    def ladder_of(self, profile: str, material: str) -> Ladder:
+        """The notice ladder of a material under a loan-rule profile (a branch's, as kept in
+        the database, where an administrator may change it)."""
+        return self.ladders[self.profiles[profile].ladders.get(material)]
 
     def is_assumed(self, key: str) -> bool:
         """Whether the value at dotted `key` is assumed (see `assumed_covers`)."""

@@ -1,6 +1,6 @@
 """Checkout at the desk: due dates, the order of refusals, and that a refusal writes nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -258,3 +258,23 @@ def snapshot(library):
         list(Reservation.objects.filter(library=library).values_list("id", "status", "item")),
         list(Charge.objects.filter(library=library).values_list("id", "open_amount")),
     )
+
+
+def test_it_follows_the_branchs_profile_as_the_administrator_set_it(
+    load_library, make_member, make_item
+):
+    # given: Tolmin's main branch moved to the mobile library's rules at the desk
+    from bukve.libraries.services import branch_update
+
+    tolmin = load_library("tolmin")
+    branch = tolmin.branches.get(code="tolmin")
+    branch_update(branch=branch, name=branch.name, address=branch.address,
+                  weekdays=branch.weekdays, profile="mobile")  # fmt: skip
+    ana = make_member(tolmin, "ana")
+    book = make_item(tolmin, "b1", branch="tolmin")
+
+    # when
+    loan = loan_checkout(member=ana, item=book, today=date(2026, 5, 5))
+
+    # then: the mobile library's ladder, 1st notice 36 days after the due date
+    assert loan.next_notice_date == loan.due_date + timedelta(days=36)
