@@ -249,8 +249,8 @@ def policy(request: HttpRequest) -> HttpResponse:
         )
         sections.setdefault(key.partition(".")[0] if "." in key else "", []).append(row)
     versions = [
-        (v.valid_from, v.loaded_at, len(v.data.get("assumed", [])))
-        for v in library.policies.order_by("-valid_from")
+        (v, len(v.data.get("assumed", [])))
+        for v in library.policies.select_related("saved_by").order_by("-valid_from")
     ]
     context = {
         "section": "setup",

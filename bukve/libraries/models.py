@@ -82,6 +82,11 @@ class PolicyVersion(models.Model):
     valid_from = models.DateField()
     data = models.JSONField()
     loaded_at = models.DateTimeField(auto_now_add=True)
+    # The last change made at the desk to this version, and who made it (empty: a preset).
+    change = models.CharField(max_length=300, blank=True)
+    saved_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -369,7 +369,8 @@ def policy_value_set(
         library=library,
         valid_from=valid_from,
         # A new loaded_at gives the changed version a new key in the _POLICIES cache.
-        defaults={"data": _jsonable(data), "loaded_at": timezone.now()},
-    )
+        defaults={"data": _jsonable(data), "loaded_at": timezone.now(), "saved_by": by,
+                  "change": f"{path} = {value}"},
+    )  # fmt: skip
     log.info("policy of %s from %s: %s = %r (by %s)", library.code, valid_from, path, value, by)
     return version

@@ -329,6 +329,9 @@ def test_it_changes_a_policy_value_from_today_at_the_desk(login, tolmin):
     page = client.get(response.url).content.decode()
     assert "profiles.standard.max_renewals is 3 from" in page
     assert "assumed" not in row_of(page, "profiles.standard.max_renewals")
+    version = tolmin.policies.get(valid_from=today)
+    assert version.change == "profiles.standard.max_renewals = 3"
+    assert version.saved_by.staff.library == tolmin
 
 
 @pytest.mark.parametrize(
@@ -393,7 +396,7 @@ def test_it_lists_the_policy_versions(login, tolmin):
 
     # then
     versions = response.context["versions"]
-    assert [v[0] for v in versions] == [
+    assert [v.valid_from for v, _assumed in versions] == [
         timezone.localdate() + timedelta(days=30),
         date(2026, 4, 1),
     ]
