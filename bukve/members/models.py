@@ -37,6 +37,12 @@ class Member(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="sl"
     )
+    # Personal data kept (Tolmin art. 55); education only with the member's consent.
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    education = models.CharField(_("education level"), max_length=100, blank=True)
+    education_consent = models.BooleanField(_("consents to keeping the education level"),
+                                            default=False)  # fmt: skip
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     notify_by = models.CharField(
@@ -58,3 +64,39 @@ class Member(models.Model):
 
     def age_on(self, day: date) -> int | None:
         return None if self.born is None else age_on(self.born, day)
+
+
+class Registration(models.Model):
+    """An online registration (spletni vpis, seed 000): the form's data until the activation
+    link is opened, which creates the member. A likely duplicate of an existing member is
+    kept, not activated, for the library to look at."""
+
+    PENDING, ACTIVATED, DUPLICATE = "pending", "activated", "duplicate"
+    STATUSES = [(PENDING, _("waiting for activation")), (ACTIVATED, _("activated")),
+                (DUPLICATE, _("likely a member already"))]  # fmt: skip
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    born = models.DateField(_("date of birth"))
+    category = models.CharField(_("category"), max_length=20, choices=Member.category.field.choices)
+    address = models.CharField(_("address"), max_length=300)
+    email = models.EmailField(_("e-mail"))
+    password = models.CharField(max_length=128)  # a hash
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="sl")
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    duplicate_of = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    member = models.OneToOneField(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="registration"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    link_sent_at = models.DateTimeField(null=True, blank=True)  # the 24 hours count from here
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["library", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.status})"
