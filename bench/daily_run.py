@@ -364,11 +364,12 @@ def build(n_loans: int, today: date, seed: int) -> None:
             "members_member",
             ["id", "library_id", "card_number", "first_name", "last_name", "born", "category",
              "guardian_id", "expires", "restricted", "in_collection_since", "language",
-             "email", "phone"],
+             "email", "phone", "notify_by", "password", "address", "birth_place", "education",
+             "education_consent", "contact_person", "end_reason", "age_group"],
             ((i + 1, lib, f"{i + 1:08d}", f"Ime{i % 997}", f"Priimek{i % 4999}",
               member_born[i], CATEGORIES[member_category[i]][0], member_guardian[i],
               today + timedelta(days=rng.randint(1, 365)), False, in_collection.get(i + 1),
-              "sl", f"clan{i + 1}@example.si", "")
+              "sl", f"clan{i + 1}@example.si", "", "email", "", "", "", "", False, "", "", "")
              for i in range(n_members)),
         )  # fmt: skip
         # A credit left at the desk by members who owe nothing; it settles their next debts.

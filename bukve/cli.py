@@ -80,6 +80,42 @@ def cmd_daily(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_members(args: argparse.Namespace) -> int:
+    """`bukve members purge`: delete the members whose data may be kept no longer (Tolmin
+    art. 55); meant to run daily, like `bukve daily`."""
+    _setup()
+    _migrate()
+    from django.utils import timezone
+
+    from bukve.libraries.models import Library
+    from bukve.members.personal_data import members_purge
+
+    today = args.date or timezone.localdate()
+    libraries = Library.objects.order_by("code")
+    if args.library:
+        libraries = libraries.filter(code=args.library)
+        if not libraries:
+            return _fail("members purge", f"unknown library {args.library!r}")
+    for library in libraries:
+        print(f"{library.code} {today}: {members_purge(library=library, today=today)} "
+              "members purged")  # fmt: skip
+    return 0
+
+
+def _outbox_send(limit: int) -> str:
+    from bukve.notices.services import outbox_send
+
+    counts = outbox_send(limit=limit)
+    return f"{counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed"
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    print(f"outbox: {_outbox_send(args.limit)}")
+    return 0
+
+
 def _policy_lines(policy: Any) -> list[str]:
     """The policy as dotted keys with values; assumed values are marked."""
     from bukve.rules.policy import flat_values
@@ -121,11 +157,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ["BUKVE_DEMO"] = "true"  # a development key, and the demo logins on the home page
+    os.environ.setdefault("BUKVE_EMAIL_TIMEOUT", "3")  # no mail server must not hold up the demo
     _setup(web=True)
     _migrate()
     from bukve.demo import demo_load
 
     demo_load(out=sys.stdout)
+    # Failures (no SMTP server, no SMS gateway) are logged as deliveries and retried later.
+    print(f"bukve demo: outbox: {_outbox_send(100)}")
     return cmd_serve(args)
 
 
@@ -179,6 +218,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--date", type=_date, default=None, help="run up to this day (default today)")
     s.add_argument("--library", help="only this library (code)")
     s.set_defaults(func=cmd_daily)
+
+    s = sub.add_parser("members", help="members: the purge of personal data")
+    actions = s.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("purge", help="delete members a year after their membership ended")
+    a.add_argument("--date", type=_date, default=None, help="as on this day (default today)")
+    a.add_argument("--library", help="only this library (code)")
+    s.set_defaults(func=cmd_members)
+
+    s = sub.add_parser("outbox", help="send the queued messages (e-mail, SMS, letters)")
+    actions = s.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("send", help="one pass: send what is due, retry what failed")
+    a.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    s.set_defaults(func=cmd_outbox)
 
     s = sub.add_parser("library", help="load or show a library's rules")
     s.add_argument("action", choices=["load", "show"])

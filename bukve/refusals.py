@@ -30,6 +30,44 @@ SENTENCES = {
     "amount_not_positive": _("The amount must be more than 0.00."),
     "reason_required": _("A reason is required; it is kept in the ledger."),
     "waiver_exceeds_debt": _("A charge cannot be reduced by more than is still owed on it."),
+    "birth_date_implausible": _("This date of birth is not possible; please check it."),
+    "register_in_person": _(
+        "Members of the free categories register in person at the library, with a document "
+        "that proves the category."
+    ),
+    "link_invalid": _("This activation link is not valid. Please check that it was copied whole."),
+    "link_expired": _(
+        "This activation link has expired: it was valid for 24 hours, or a newer link was "
+        "sent since."
+    ),
+    "link_used": _("This activation link was used already: the registration is complete."),
+    "already_a_member": _(
+        "You seem to be a member already. Please contact the library instead of registering again."
+    ),
+    # Membership (issue 4): categories, fees, cards, guardians, ending membership.
+    "guardian_required": _(
+        "A child under 15 needs a parent or guardian who is an adult member of the library "
+        "and signs for the child."
+    ),
+    "evidence_required": _(
+        "This category is free only with a valid document (a certificate of the employment "
+        "service not older than one month, the European disability card or a librarians' "
+        "society membership card); record it first."
+    ),
+    "renewal_too_early": _(
+        "The membership is paid for a while yet; it can be renewed in the last month of the "
+        "paid period."
+    ),
+    "membership_ended": _("The membership has ended."),
+    "membership_banned": _(
+        "By the director's decision the member is excluded for breaking the library's rules."
+    ),
+    "loans_out": _("All borrowed items must be returned before the membership can end."),
+    "debts_open": _("All debts must be settled before the membership can end."),
+    "authorisation_beyond_membership": _(
+        "An authorisation can be valid only while the membership is paid, and not in the past."
+    ),
+    "education_needs_consent": _("The education level is kept only with the member's consent."),
 }
 
 

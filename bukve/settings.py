@@ -4,6 +4,7 @@ BUKVE_DEBUG        "true" or "false" (default false)
 BUKVE_SECRET_KEY   required unless debug
 DATABASE_URL       default: SQLite in var/bukve.sqlite3 of the checkout
 BUKVE_ALLOWED_HOSTS comma-separated (default: localhost names)
+BUKVE_EMAIL_*, BUKVE_SMS_*, BUKVE_LETTERS_DIR: how messages go out (README, Settings)
 """
 
 import os
@@ -20,6 +21,13 @@ def envbool(name: str, default: str = "false") -> bool:
     if value not in ("true", "false"):
         raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
     return value == "true"
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}")
+    return int(value)
 
 
 DEBUG = envbool("BUKVE_DEBUG")
@@ -123,3 +131,19 @@ CACHES = {
         "LOCATION": "bukve_cache",
     }
 }
+
+# Where the web app is reached from outside, for links in e-mails (the activation link).
+BUKVE_BASE_URL = os.environ.get("BUKVE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Messages out (bukve/notices): e-mail over SMTP, SMS through an HTTP gateway, letters as PDF
+# files for the library to print and post.
+EMAIL_HOST = os.environ.get("BUKVE_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("BUKVE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("BUKVE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BUKVE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("BUKVE_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = envint("BUKVE_EMAIL_TIMEOUT", 10)  # seconds; a dead server is retried later
+DEFAULT_FROM_EMAIL = os.environ.get("BUKVE_EMAIL_FROM", "Bukve <bukve@localhost>")
+BUKVE_SMS_URL = os.environ.get("BUKVE_SMS_URL", "")  # empty: SMS messages fail (and say why)
+BUKVE_SMS_TOKEN = os.environ.get("BUKVE_SMS_TOKEN", "")
+BUKVE_LETTERS_DIR = Path(os.environ.get("BUKVE_LETTERS_DIR", VAR_DIR / "letters"))

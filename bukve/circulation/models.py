@@ -36,6 +36,10 @@ class Loan(models.Model):
                 condition=Q(status="out"),
                 name="loan_next_notice",
             ),
+            # The daily run's reminders a few days before the due date (Tolmin art. 27).
+            models.Index(
+                fields=["library", "due_date"], condition=Q(status="out"), name="loan_due"
+            ),
             models.Index(fields=["member", "status"]),
         ]
 

@@ -22,7 +22,8 @@ from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.libraries.models import Branch, Library
 from bukve.libraries.services import calendar_for, fine_rates, policy_for
 from bukve.members.models import Member
-from bukve.notices.models import Notice
+from bukve.notices.models import Message, Notice
+from bukve.notices.services import loan_items, member_messages
 from bukve.refusals import Refused
 from bukve.rules import fines, loans, notices
 from bukve.rules.calendar import BranchCalendar
@@ -51,6 +52,8 @@ def member_facts(member: Member, policy: Policy, today: date) -> loans.MemberFac
         expires=member.expires,
         has_old_debt=policy.debt_blocks and has_old_debt(member, today, policy.debt_age_months),
         loans_out=member.loans.filter(status=Loan.OUT).count(),
+        ended_on=member.ended_on,
+        banned_until=member.banned_until,
     )
 
 
@@ -302,6 +305,9 @@ def member_blocks(member: Member, today: date | None = None) -> list[str]:
         blocks.append("membership_expired")
     if facts.has_old_debt:
         blocks.append("debt_overdue")
+    ended = loans.membership_end_refusal(facts, today)
+    if ended:
+        blocks.append(ended)
     return blocks
 
 
@@ -370,6 +376,14 @@ def _hold(reservation: Reservation, item: Item, day: date, policy: Policy) -> No
     reservation.save(update_fields=["status", "item", "held_date", "hold_expires"])
     item.status = Item.HELD
     item.save(update_fields=["status"])
+    member = reservation.member
+    to = notices.addressee(member.pk, member.born, member.guardian_id, day, policy.guardian_age)
+    context = {"title": item.record.title, "branch": reservation.pickup_branch,
+               "until": reservation.hold_expires}  # fmt: skip
+    Message.objects.bulk_create(member_messages(
+        library=reservation.library, member=member, kind="hold_ready", context=context,
+        addressee=member if to == member.pk else member.guardian,
+    ))  # fmt: skip
 
 
 def _hold_next(item: Item, day: date, policy: Policy) -> Reservation | None:
@@ -516,6 +530,7 @@ def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
         _lock(Member, {row[0] for row in due + expired})
         run.notices, run.charges = _notices_due(library, day, policy, calendars, due)
         run.holds_expired = _holds_expired(library, day, policy, [row[1] for row in expired])
+        _reminders(library, day, policy)
         run.save(update_fields=["notices", "charges", "holds_expired"])
         return run
 
@@ -609,7 +624,7 @@ def _notices_batch(
     the profile says. Locks: the batch's members (by id). Returns (notices, charges)."""
     batch = list(
         Loan.objects.filter(pk__in=ids, status=Loan.OUT, next_notice_date__lte=day)
-        .select_related("item", "branch")
+        .select_related("item__record", "branch")
         .order_by("member_id", "id")
     )  # fmt: skip
     members = {
@@ -646,6 +661,9 @@ def _notices_batch(
         Notice.loans.through(notice=notice, loan=loan)
         for notice, group in zip(new_notices, groups.values(), strict=True)
         for loan, _ in group
+    )
+    _notice_messages(
+        library, members, new_notices, [[loan for loan, _ in g] for g in groups.values()]
     )
 
     # The charges in the order charge_record would have recorded them: for each notice,
@@ -741,3 +759,71 @@ def _holds_expired(library: Library, day: date, policy: Policy, ids: list[int]) 
                           amount=policy.hold_not_collected_fee, item=item)  # fmt: skip
         _hold_next(item, day, policy)
     return len(expired)
+
+
+# --- messages of the daily run ---------------------------------------------------------------
+
+
+def _people(library: Library, members: dict[int, Member], ids: set[int]) -> dict[int, Member]:
+    """`members` with the members of `ids` not in it yet (the guardians) read in one query."""
+    missing = ids - members.keys()
+    return members | {m.pk: m for m in Member.objects.filter(library=library, pk__in=missing)}
+
+
+def _notice_messages(
+    library: Library, members: dict[int, Member], issued: list[Notice], loans_of: list[list[Loan]]
+) -> None:
+    """One message per notice (or hand-over to collection) to its addressee, listing its
+    items; a notice by registered mail is always a letter too (Tolmin art. 34)."""
+    people = _people(library, members, {n.addressee_id for n in issued})
+    messages: list[Message] = []
+    for notice, group in zip(issued, loans_of, strict=True):
+        messages += member_messages(
+            library=library, member=people[notice.member_id],
+            addressee=people[notice.addressee_id],
+            kind="collection" if notice.collection else "notice",
+            context={"level": notice.level, "date": notice.date, "items": loan_items(group),
+                     "registered_mail": notice.registered_mail},
+            registered_mail=notice.registered_mail, notice=notice,
+        )  # fmt: skip
+    Message.objects.bulk_create(messages)
+
+
+def _reminders(library: Library, day: date, policy: Policy) -> None:
+    """Reminders by e-mail or SMS, one per member and kind: the loan period ends in a few
+    days, a notice falls due in a few days (Tolmin art. 27), the membership runs out soon.
+    The days come from the policy's `messages` (3 and 14, assumed). Found through indexed
+    dates (loan_due, loan_next_notice); each day is run once (DailyRun), so each reminder is
+    queued once."""
+    days = policy.data.get("messages", {})
+    ahead = day + timedelta(days=days.get("reminder_days", 3))
+    out = Loan.objects.filter(library=library, status=Loan.OUT).select_related("item__record")
+    groups: dict[tuple[int, str, date, int], list[Loan]] = {}
+    for loan in out.filter(due_date=ahead).order_by("member_id", "id"):
+        groups.setdefault((loan.member_id, "reminder_due", ahead, 0), []).append(loan)
+    for loan in out.filter(next_notice_date=ahead, due_date__lt=day).order_by("member_id", "id"):
+        groups.setdefault((loan.member_id, "reminder_notice", ahead, loan.notice_level + 1),
+                          []).append(loan)  # fmt: skip
+    expiring = list(Member.objects.filter(
+        library=library, expires=day + timedelta(days=days.get("membership_expiring_days", 14)),
+        ended_on__isnull=True,
+    ))  # fmt: skip
+    members = {m.pk: m for m in expiring}
+    members = _people(library, members, {member_id for member_id, *_ in groups})
+    members = _people(library, members, {m.guardian_id for m in members.values() if m.guardian_id})
+    messages: list[Message] = []
+
+    def tell(member: Member, kind: str, context: dict[str, object]) -> None:
+        to = notices.addressee(member.pk, member.born, member.guardian_id, day,
+                               policy.guardian_age)  # fmt: skip
+        messages.extend(member_messages(library=library, member=member, addressee=members[to],
+                                        kind=kind, context=context,
+                                        electronic_only=True))  # fmt: skip
+
+    for (member_id, kind, when, level), group in groups.items():
+        context = {"items": loan_items(group), "level": level}
+        context["due" if kind == "reminder_due" else "notice_date"] = when
+        tell(members[member_id], kind, context)
+    for member in expiring:
+        tell(member, "membership_expiring", {"expires": member.expires})
+    Message.objects.bulk_create(messages)

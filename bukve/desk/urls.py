@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bukve.desk import views
+from bukve.desk import member_views, views
 from bukve.desk.forms import DeskLoginForm
 
 app_name = "desk"
@@ -16,6 +16,20 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("members/<int:pk>/", views.member, name="member"),
+    path("members/new/", member_views.new_member, name="new_member"),
+    path("members/pending/", member_views.pending, name="members_pending"),
+    path("members/<int:pk>/membership/", member_views.membership_page, name="membership"),
+    path("members/<int:pk>/membership/renew/", member_views.renew, name="membership_renew"),
+    path("members/<int:pk>/membership/evidence/", member_views.evidence, name="evidence"),
+    path("members/<int:pk>/membership/card/", member_views.card, name="card_issue"),
+    path("members/<int:pk>/membership/sign/", member_views.sign, name="member_sign"),
+    path(
+        "members/<int:pk>/membership/authorisation/",
+        member_views.authorisation,
+        name="authorisation_add",
+    ),
+    path("members/<int:pk>/membership/end/", member_views.end, name="membership_end"),
+    path("members/<int:pk>/membership/exclude/", member_views.exclude, name="membership_exclude"),
     path("members/<int:pk>/checkout/", views.checkout, name="checkout"),
     path("members/<int:pk>/loans/<int:loan_pk>/renew/", views.renew, name="renew"),
     path("members/<int:pk>/loans/<int:loan_pk>/lost/", views.declare_lost, name="lost"),

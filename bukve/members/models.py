@@ -15,6 +15,18 @@ CATEGORY_LABELS = {
     "retired_staff": _("retired library staff"), "mobile_only": _("mobile library only"),
     "legal_entity": _("legal entity"),
 }  # fmt: skip
+END_REASONS = [("request", _("on the member's request")),
+               ("rules", _("for breaking the rules (director's decision)")),
+               ("death", _("death"))]  # fmt: skip
+# The evidence for a free category and the category it proves (Tolmin art. 13).
+EVIDENCE_KINDS = {
+    "unemployment_certificate": ("unemployed", _("certificate of the employment service")),
+    "disability_card": ("disabled", _("European disability card")),
+    "society_membership": ("librarian", _("membership card of a librarians' society")),
+}
+CARD_REASONS = [("first", _("first card")), ("lost", _("lost card")),
+                ("damaged", _("damaged card")), ("changed_data", _("changed personal data")),
+                ("exchange", _("exchange for the old card"))]  # fmt: skip
 NOTIFY_CHANNELS = [("email", _("e-mail")), ("sms", _("SMS")), ("phone", _("phone call"))]
 
 
@@ -50,6 +62,17 @@ class Member(models.Model):
     )
     # A hash for "Moja knjižnica" (django.contrib.auth.hashers); empty: no portal login yet.
     password = models.CharField(max_length=128, blank=True)
+    # A legal entity borrows through a named employee.
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed the membership statement on"), null=True, blank=True)
+    # The end of membership other than by its paid period running out (Tolmin art. 14).
+    ended_on = models.DateField(_("membership ended on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why the membership ended"), max_length=10, choices=END_REASONS, blank=True
+    )
+    banned_until = models.DateField(_("excluded until"), null=True, blank=True)
+    # Set only on the anonymous members under which the purge keeps loan statistics.
+    age_group = models.CharField(max_length=10, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint("library", "card_number", name="member_card_unique")]
@@ -59,11 +82,69 @@ class Member(models.Model):
         return f"{name} ({self.card_number})" if name else self.card_number
 
     @property
+    def is_anonymous(self) -> bool:
+        return bool(self.age_group)
+
+    @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def age_on(self, day: date) -> int | None:
         return None if self.born is None else age_on(self.born, day)
+
+
+class CategoryEvidence(models.Model):
+    """A document shown for a free category, valid from `issued` to `expires` (an unemployment
+    certificate for `certificate_months` from its issue, Tolmin art. 13)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(
+        _("document"), max_length=30, choices=[(k, v[1]) for k, v in EVIDENCE_KINDS.items()]
+    )
+    issued = models.DateField(_("issued on"))
+    expires = models.DateField(_("valid until"))
+    recorded_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.issued}–{self.expires}"
+
+
+class CardIssue(models.Model):
+    """A membership card handed out; the card number stays the member's number."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="cards")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=20, choices=CARD_REASONS)
+    price = models.DecimalField(_("price"), max_digits=9, decimal_places=2)
+    issued_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.reason} {self.price}"
+
+
+class Authorisation(models.Model):
+    """A person the member authorises to borrow and return for them (pooblastilo, Tolmin
+    art. 23), valid at most until the paid membership ends."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="authorisations")
+    name = models.CharField(_("authorised person"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="authorised_for",
+        verbose_name=_("authorised member"),
+    )  # fmt: skip
+    valid_until = models.DateField(_("valid until"))
+    created_on = models.DateField()
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.name or self.person} for {self.member_id} until {self.valid_until}"
 
 
 class Registration(models.Model):

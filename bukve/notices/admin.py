@@ -3,8 +3,8 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from bukve.libraries.admin import ReadOnlyAdmin
-from bukve.notices.models import Notice
+from bukve.libraries.admin import ReadOnlyAdmin, ReadOnlyInline
+from bukve.notices.models import Delivery, Message, Notice
 
 
 @admin.register(Notice)
@@ -36,3 +36,23 @@ class NoticeAdmin(ReadOnlyAdmin):
             f"{loan.item.barcode} {loan.item.record.title} ({loan.due_date:%d. %m. %Y})"
             for loan in notice.loans.select_related("item__record").order_by("id")
         )
+
+
+class DeliveryInline(ReadOnlyInline):
+    model = Delivery
+    fields = readonly_fields = ["at", "ok", "detail"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent to whom, and each attempt (bukve outbox send)."""
+
+    list_display = ["created_at", "kind", "channel", "to", "status", "attempts", "sent_at"]
+    list_filter = ["library", "status", "channel", "kind"]
+    search_fields = ["to", "member__card_number", "member__last_name", "subject"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-id"]
+    fields = ["library", "member", "notice", "kind", "channel", "to", "language", "subject",
+              "body", "status", "attempts", "next_attempt_at", "sent_at", "created_at"]  # fmt: skip
+    readonly_fields = fields
+    inlines = [DeliveryInline]

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from bukve.portal import views
+from bukve.portal import membership_views, views
+from bukve.portal import registration_views as registration
 
 app_name = "portal"
 urlpatterns = [
@@ -18,4 +19,15 @@ urlpatterns = [
     path("card/", views.card, name="card"),
     path("settings/", views.preferences, name="settings"),
     path("settings/password/", views.password, name="password"),
+    path("membership/", membership_views.membership, name="membership"),
+    path("membership/renew/", membership_views.renew, name="membership_renew"),
+    path("membership/data/", membership_views.data_download, name="data_download"),
+    path("register/", registration.register, name="register"),
+    path("register/sent/", registration.register_sent, name="register_sent"),
+    path("register/new-link/", registration.register_new_link, name="register_new_link"),
+    path(
+        "register/activate/<str:token>/",
+        registration.register_activate,
+        name="register_activate",
+    ),
 ]

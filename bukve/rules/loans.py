@@ -17,6 +17,8 @@ class MemberFacts:
     expires: date | None = None
     has_old_debt: bool = False  # a charge unpaid `debt_age_months` after its date
     loans_out: int = 0
+    ended_on: date | None = None  # the membership ended (request, decision, death)
+    banned_until: date | None = None  # excluded by the director until this day
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ def checkout_refusal(
         return "item_not_available"
     if policy.max_loans is not None and member.loans_out >= policy.max_loans:
         return "limit_reached"
+    return membership_end_refusal(member, today)
+
+
+def membership_end_refusal(member: MemberFacts, today: date) -> str | None:
+    """Excluded by the director (Tolmin art. 14) until a day, or a membership that ended.
+    These codes came after RULES.md's list, so they come last in its order."""
+    if member.banned_until is not None and today <= member.banned_until:
+        return "membership_banned"
+    if member.ended_on is not None and member.ended_on <= today:
+        return "membership_ended"
     return None
 
 
@@ -100,4 +112,4 @@ def renewal_refusal(
         return "renewal_limit"
     if today > loan.due and channel not in policy.overdue_renewal_channels:
         return "overdue_needs_staff"
-    return None
+    return membership_end_refusal(member, today)

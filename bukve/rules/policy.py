@@ -115,6 +115,51 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class Membership:
+    """The membership year and its fee per category (Velenje's price list; Tolmin art. 13)."""
+
+    fees: Mapping[str, Decimal]  # per category; `default` for the categories not listed
+    default_fee: Decimal = Decimal("0.00")
+    free_under_age: int | None = None  # Tolmin, Velenje: members under 18 pay no fee
+    evidence: frozenset[str] = frozenset()  # free categories that need evidence on the day
+    certificate_months: int = 1  # how old an unemployment certificate may be (Tolmin art. 13)
+    period_months: int = 12  # the paid period
+    renew_before_days: int = 30  # how long before the paid period ends it may be renewed
+
+    def fee(self, category: str, age: int | None) -> Decimal:
+        """The fee of a category for a member of `age` (None: unknown, a legal entity)."""
+        if self.free_under_age is not None and age is not None and age < self.free_under_age:
+            return Decimal("0.00")
+        return self.fees.get(category, self.default_fee)
+
+
+CARD_REASONS = ("first", "lost", "damaged", "changed_data", "exchange")
+# A reason the price list does not name costs what the next one here costs (Velenje names only
+# the lost card, Tolmin the first card and the new card for changed data); then 0.00.
+_CARD_FALLBACK = {"changed_data": "exchange", "exchange": "first", "damaged": "lost",
+                  "lost": "first"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cards:
+    """Card prices per reason as (child, adult) (Maribor's price list, point 2) and the
+    prefix of the library's card numbers."""
+
+    prices: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    child_under_age: int = 15  # Maribor: the child column is for members under 15
+    prefix: str = ""  # empty: the library's code
+
+    def price(self, reason: str, age: int | None) -> Decimal:
+        key: str | None = reason
+        while key is not None and key not in self.prices:
+            key = _CARD_FALLBACK.get(key)
+        if key is None:
+            return Decimal("0.00")
+        child, adult = self.prices[key]
+        return child if age is not None and age < self.child_under_age else adult
+
+
+@dataclass(frozen=True)
 class Policy:
     id: str
     name: str
@@ -137,6 +182,8 @@ class Policy:
     lost_processing_fee: Decimal
     lost_price_multiplier: ByMaterial
     lost_without_processing: frozenset[str]
+    membership: Membership
+    cards: Cards
     assumed: tuple[str, ...]
     data: Mapping[str, Any]
 
@@ -440,11 +487,13 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         lost_processing_fee=lost.money("processing_fee"),
         lost_price_multiplier=lost.by_material("price_multiplier", _multiplier, {}),
         lost_without_processing=lost.choices("without_processing", MATERIALS, []),
+        membership=_membership(top.table("membership", {})),
+        cards=_cards(top.table("cards", {})),
         assumed=tuple(top.list("assumed", [])),
         data=data,
     )
-    # Sections read by other parts of Bukve (membership, prices) are kept as plain data.
-    for name in ("membership", "cards", "prices", "payment", "holds_extra", "vat"):
+    # Sections read by other parts of Bukve (prices, payment, messages) are kept as plain data.
+    for name in ("prices", "payment", "holds_extra", "vat", "messages"):
         top.raw(name, None)
     for reader in (c, h, lost, top):
         reader.done()
@@ -452,6 +501,49 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         if not _has_key(data, key):
             raise PolicyError(f"assumed: {key!r} names no key of this policy")
     return policy
+
+
+def _membership(reader: _Reader) -> Membership:
+    fees = reader.table("fees", {})
+    by_category = {}
+    for category in fees.data:
+        if category != "default" and category not in CATEGORIES:
+            raise PolicyError(f"{fees.key(category)}: unknown category")
+        by_category[category] = fees.money(category)
+    membership = Membership(
+        fees=by_category,
+        default_fee=by_category.pop("default", Decimal("0.00")),
+        free_under_age=reader.int("free_under_age", None, minimum=1),
+        evidence=reader.choices("evidence", CATEGORIES, []),
+        certificate_months=reader.int("certificate_months", 1, minimum=1),
+        period_months=reader.int("period_months", 12, minimum=1),
+        renew_before_days=reader.int("renew_before_days", 30),
+    )
+    # Read by online registration (bukve/members/registration.py) from the plain data.
+    for name in ("online_registration", "online_registration_requires_payment",
+                 "free_categories_register_in_person", "free_legal_entities"):  # fmt: skip
+        reader.raw(name, None)
+    reader.done()
+    return membership
+
+
+def _cards(reader: _Reader) -> Cards:
+    prices = {}
+    for reason in reader.data:
+        if reason in ("child_under_age", "prefix"):
+            continue
+        if reason not in CARD_REASONS:
+            raise PolicyError(f"{reader.key(reason)}: unknown reason for a card")
+        columns = reader.table(reason)
+        prices[reason] = (columns.money("child"), columns.money("adult"))
+        columns.done()
+    cards = Cards(
+        prices=prices,
+        child_under_age=reader.int("child_under_age", 15, minimum=1),
+        prefix=reader.str("prefix", ""),
+    )
+    reader.done()
+    return cards
 
 
 def _multiplier(value: Any, key: str) -> Decimal:

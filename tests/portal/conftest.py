@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from bukve.members.services import member_password_set
+from tests.notices.servers import smtp_server  # noqa: F401 - a fixture
 
 PASSWORD = "knjige-na-polici"
 TODAY = date(2026, 6, 10)  # a Wednesday

@@ -1,0 +1,276 @@
+"""The desk's member pages: a new member, the membership (fee, evidence, cards, signing,
+authorised persons, the end of membership) and the members waiting to be looked at.
+
+Views parse the input, call one service and show its outcome; refusals and bad input are
+shown as messages, never as errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bukve.desk.access import staff_required
+from bukve.desk.member_forms import (
+    AuthorisationForm,
+    CardForm,
+    EndForm,
+    EvidenceForm,
+    ExcludeForm,
+    MemberForm,
+    SignForm,
+)
+from bukve.desk.templatetags.bukve import money
+from bukve.desk.views import _form_errors, _member, _refused, _to_member
+from bukve.libraries.models import Staff
+from bukve.libraries.services import policy_for
+from bukve.members import membership
+from bukve.members.models import Member, Registration
+from bukve.members.services import member_create
+from bukve.refusals import Refused
+
+
+def _card(request: HttpRequest, number: str) -> Member | None:
+    number = number.strip()
+    if not number:
+        return None
+    return Member.objects.filter(library=request.staff.library, card_number=number).first()
+
+
+def _to_membership(member: Member) -> HttpResponse:
+    return redirect("desk:membership", pk=member.pk)
+
+
+@staff_required()
+def new_member(request: HttpRequest) -> HttpResponse:
+    """Enrol a member at the desk, from the identity document: the card number is the
+    library's next, the fee of the category is charged and the membership paid for a year."""
+    form = MemberForm(request.POST or None, initial={"language": "sl", "category": "adult"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        guardian = _card(request, data["guardian"])
+        if data["guardian"] and guardian is None:
+            form.add_error("guardian", _("No member with this card number."))
+        else:
+            evidence = None
+            if data["evidence_kind"]:
+                evidence = membership.Evidence(
+                    data["evidence_kind"], data["evidence_issued"], data["evidence_expires"]
+                )
+            try:
+                member = member_create(
+                    library=request.staff.library, first_name=data["first_name"],
+                    last_name=data["last_name"], born=data["born"], category=data["category"],
+                    address=data["address"], email=data["email"], phone=data["phone"],
+                    language=data["language"], guardian=guardian,
+                    contact_person=data["contact_person"], evidence=evidence,
+                    issue_card=data["issue_card"], by=request.user,
+                )  # fmt: skip
+            except Refused as refusal:
+                form.add_error(None, refusal.sentence)
+            except ValueError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("%(member)s is a member now, card number %(card)s.")
+                    % {"member": member.name, "card": member.card_number},
+                )
+                return _to_member(member)
+    return render(request, "desk/members/new.html", {"form": form, "section": "members"})
+
+
+@staff_required()
+def pending(request: HttpRequest) -> HttpResponse:
+    """Members registered online who have not signed in person yet, and registrations that
+    look like an existing member, for the library to look at (seed 000)."""
+    library = request.staff.library
+    context = {
+        "restricted": Member.objects.filter(library=library, restricted=True).order_by(
+            "last_name", "first_name"
+        ),
+        "duplicates": Registration.objects.filter(library=library, status=Registration.DUPLICATE)
+        .select_related("duplicate_of")
+        .order_by("-created_at"),
+        "section": "members",
+    }
+    return render(request, "desk/members/pending.html", context)
+
+
+@staff_required()
+def membership_page(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    today = timezone.localdate()
+    policy = policy_for(member.library, today)
+    context = {
+        "member": member,
+        "today": today,
+        "fee": membership.membership_fee(member, policy, today),
+        "needs_evidence": membership.needs_evidence(member, policy, today),
+        "evidence": member.evidence.order_by("-issued", "-id"),
+        "cards": member.cards.order_by("-date", "-id"),
+        "authorisations": member.authorisations.select_related("person").order_by("-valid_until"),
+        "evidence_form": EvidenceForm(),
+        "card_form": CardForm(initial={"reason": "lost" if member.cards.exists() else "first"}),
+        "sign_form": SignForm(),
+        "authorisation_form": AuthorisationForm(initial={"valid_until": member.expires}),
+        "end_form": EndForm(),
+        "exclude_form": ExcludeForm(),
+        "may_exclude": request.staff.may(Staff.DIRECTOR),
+        "section": "members",
+    }
+    return render(request, "desk/members/membership.html", context)
+
+
+@require_POST
+@staff_required()
+def renew(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    try:
+        member = membership.membership_renew(
+            member=member, today=timezone.localdate(), by=request.user
+        )
+    except Refused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(
+            request,
+            _("The membership is paid until %(date)s.") % {"date": _day(member.expires)},
+        )
+    return _to_member(member, "membership")
+
+
+@require_POST
+@staff_required()
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership.evidence_record(
+                member=member,
+                evidence=membership.Evidence(data["kind"], data["issued"], data["expires"]),
+                today=timezone.localdate(),
+                by=request.user,
+            )
+        except ValueError:
+            form.add_error(None, _("Check the document's dates: a document needs a valid-until "
+                                   "date after its issue."))  # fmt: skip
+        else:
+            messages.success(request, _("The document is recorded."))
+    _form_errors(request, form)
+    return _to_membership(member)
+
+
+@require_POST
+@staff_required()
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    form = CardForm(request.POST)
+    if form.is_valid():
+        issued = membership.card_issue(member=member, reason=form.cleaned_data["reason"],
+                                       today=timezone.localdate(), by=request.user)  # fmt: skip
+        messages.success(
+            request,
+            _("Card %(card)s handed out (%(price)s).")
+            % {"card": member.card_number, "price": money(issued.price)},
+        )
+    _form_errors(request, form)
+    return _to_membership(member)
+
+
+@require_POST
+@staff_required()
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The identity document was checked and the statement signed: lift the restrictions."""
+    member = _member(request, pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        number = form.cleaned_data["guardian"]
+        guardian = _card(request, number)
+        if number and guardian is None:
+            form.add_error("guardian", _("No member with this card number."))
+        else:
+            try:
+                membership.member_sign(
+                    member=member, by=request.user, today=timezone.localdate(), guardian=guardian
+                )
+            except Refused as refusal:
+                _refused(request, refusal)
+            else:
+                messages.success(request, _("Signed: the restrictions are lifted."))
+    _form_errors(request, form)
+    return _to_member(member, "membership")
+
+
+@require_POST
+@staff_required()
+def authorisation(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    form = AuthorisationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        person = _card(request, data["card_number"])
+        if data["card_number"] and person is None:
+            form.add_error("card_number", _("No member with this card number."))
+        else:
+            try:
+                membership.authorisation_add(
+                    member=member, name=data["name"], person=person,
+                    valid_until=data["valid_until"], today=timezone.localdate(),
+                    by=request.user,
+                )  # fmt: skip
+            except Refused as refusal:
+                _refused(request, refusal)
+            else:
+                messages.success(request, _("The authorisation is recorded."))
+    _form_errors(request, form)
+    return _to_membership(member)
+
+
+@require_POST
+@staff_required()
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End the membership on the member's written request, or on death (Tolmin art. 14)."""
+    member = _member(request, pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        _end(request, member, form.cleaned_data["reason"])
+    _form_errors(request, form)
+    return _to_membership(member)
+
+
+@require_POST
+@staff_required(Staff.DIRECTOR)
+def exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    """The director ends the membership for breaking the rules, until a date (art. 14)."""
+    member = _member(request, pk)
+    form = ExcludeForm(request.POST)
+    if form.is_valid():
+        if form.cleaned_data["until"] <= timezone.localdate():
+            form.add_error("until", _("The exclusion must end after today."))
+        else:
+            _end(request, member, "rules", form.cleaned_data["until"])
+    _form_errors(request, form)
+    return _to_membership(member)
+
+
+def _end(request: HttpRequest, member: Member, reason: str, until: date | None = None) -> None:
+    try:
+        membership.membership_end(member=member, today=timezone.localdate(), reason=reason,
+                                  by=request.user, until=until)  # fmt: skip
+    except Refused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, _("The membership has ended."))
+
+
+def _day(day: date | None) -> str:
+    return formats.date_format(day, "j. n. Y") if day else ""

@@ -1,0 +1,291 @@
+"""The membership year, its fee, cards, signing, authorised persons and the end of
+membership (RULES.md 3 and 4; Tolmin art. 12-14, 22-23, 55).
+
+Every service is one transaction and locks the member (`member_lock`) before it writes;
+charges are recorded through `charge_record` while that lock is held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from bukve.accounts.models import Charge
+from bukve.accounts.services import charge_record
+from bukve.circulation.models import Loan, Reservation
+from bukve.libraries.services import policy_for
+from bukve.members.models import (
+    CARD_REASONS,
+    EVIDENCE_KINDS,
+    Authorisation,
+    CardIssue,
+    CategoryEvidence,
+    Member,
+)
+from bukve.refusals import Refused
+from bukve.rules.policy import Policy
+
+END_REASONS = ("request", "rules", "death")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A document for a free category as shown at the desk; an unemployment certificate's
+    `expires` may be left out (it is valid `certificate_months` from its issue)."""
+
+    kind: str
+    issued: date
+    expires: date | None = None
+
+
+# --- fees and the paid period ----------------------------------------------------------------
+
+
+def membership_fee(member: Member, policy: Policy, day: date) -> Decimal:
+    """The member's fee on `day`: by category, and free under the library's age limit
+    (Tolmin art. 13, Velenje: under 18 free, so a pupil pays only from 18 on)."""
+    return policy.membership.fee(member.category, member.age_on(day))
+
+
+def needs_evidence(member: Member, policy: Policy, day: date) -> bool:
+    """Whether the member's free category must be proved on `day` (Tolmin art. 13): the
+    category is one that needs a document, and the member is not free by age anyway."""
+    membership = policy.membership
+    if member.category not in membership.evidence:
+        return False
+    age = member.age_on(day)
+    return not (
+        membership.free_under_age is not None
+        and age is not None
+        and age < membership.free_under_age
+    )
+
+
+def evidence_valid(member: Member, day: date) -> bool:
+    """Whether a document proving the member's category is valid on `day`."""
+    kinds = [kind for kind, (category, _label) in EVIDENCE_KINDS.items()
+             if category == member.category]  # fmt: skip
+    return CategoryEvidence.objects.filter(
+        member=member, kind__in=kinds, issued__lte=day, expires__gte=day
+    ).exists()
+
+
+def charge_period(member: Member, policy: Policy, today: date, by: User | None) -> Member:
+    """Charge the fee and extend the paid period: a year from today, or from the end of the
+    paid period when renewing before it ends. Caller holds the member lock."""
+    if needs_evidence(member, policy, today) and not evidence_valid(member, today):
+        raise Refused("evidence_required")
+    running = member.expires is not None and member.expires >= today and not member.ended_on
+    start = member.expires + timedelta(days=1) if running and member.expires else today
+    end = start + relativedelta(months=policy.membership.period_months) - timedelta(days=1)
+    fee = policy.membership.fee(member.category, member.age_on(today))
+    if fee > 0:
+        charge_record(member=member, day=today, kind="membership", amount=fee,
+                      note=f"{start.isoformat()} – {end.isoformat()}")  # fmt: skip
+    member.expires = end
+    member.ended_on = None
+    member.end_reason = ""
+    member.save(update_fields=["expires", "ended_on", "end_reason"])
+    return member
+
+
+def _refuse_ended(member: Member, today: date) -> None:
+    if member.banned_until is not None and today <= member.banned_until:
+        raise Refused("membership_banned")
+    if member.end_reason == "death":
+        raise Refused("membership_ended")
+
+
+def membership_start(*, member: Member, today: date, by: User | None = None) -> Member:
+    """Start a paid period from today: a new member, or one who joins again after their
+    membership ended (not while excluded by the director). The fee of the member's category
+    is charged (kind "membership"); a free category needs valid evidence on the day."""
+    from bukve.circulation.services import member_lock
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        _refuse_ended(member, today)
+        return charge_period(member, policy_for(member.library, today), today, by)
+
+
+def membership_renew(*, member: Member, today: date, by: User | None = None) -> Member:
+    """Renew the membership: the fee is charged and the paid period extended by a year, from
+    its end when renewed before it ends, else from today. Renewing is possible from
+    `renew_before_days` before the period ends (assumed: 30). Membership ends when the paid
+    period ends (Tolmin art. 14); paid fees are not refunded."""
+    from bukve.circulation.services import member_lock
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        _refuse_ended(member, today)
+        policy = policy_for(member.library, today)
+        if (
+            member.expires is not None
+            and not member.ended_on
+            and (member.expires - today).days > policy.membership.renew_before_days
+        ):
+            raise Refused("renewal_too_early")
+        return charge_period(member, policy, today, by)
+
+
+def evidence_record(
+    *, member: Member, evidence: Evidence, today: date, by: User | None = None
+) -> CategoryEvidence:
+    """Record a document for a free category (Tolmin art. 13). An unemployment certificate
+    is valid `certificate_months` after its issue; the other documents until the date on them.
+    Raises ValueError for an unknown kind, a missing expiry or dates the wrong way round."""
+    if evidence.kind not in EVIDENCE_KINDS:
+        raise ValueError(f"unknown evidence {evidence.kind!r}")
+    from bukve.circulation.services import member_lock
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        expires = evidence.expires
+        if evidence.kind == "unemployment_certificate":
+            months = policy_for(member.library, today).membership.certificate_months
+            latest = evidence.issued + relativedelta(months=months)
+            expires = min(expires, latest) if expires else latest
+        if expires is None:
+            raise ValueError("the document's expiry date is needed")
+        if evidence.issued > today or expires < evidence.issued:
+            raise ValueError("the dates of the document are not possible")
+        return CategoryEvidence.objects.create(
+            member=member, kind=evidence.kind, issued=evidence.issued, expires=expires,
+            recorded_by=by,
+        )  # fmt: skip
+
+
+# --- cards -----------------------------------------------------------------------------------
+
+
+def card_issue(*, member: Member, reason: str, today: date, by: User | None) -> CardIssue:
+    """Hand out a card and charge its price (kind "card"): Maribor's price list has a column
+    for members under 15 and one for adults; a new card for changed personal data is free
+    in Tolmin (art. 12). The card number stays the member's number."""
+    if reason not in dict(CARD_REASONS):
+        raise ValueError(f"unknown reason for a card: {reason!r}")
+    from bukve.circulation.services import member_lock
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        price = policy_for(member.library, today).cards.price(reason, member.age_on(today))
+        card = CardIssue.objects.create(
+            member=member, date=today, reason=reason, price=price, issued_by=by
+        )
+        if price > 0:
+            charge_record(member=member, day=today, kind="card", amount=price, note=reason)
+        return card
+
+
+# --- signing, guardians, authorised persons ----------------------------------------------------
+
+
+def guardian_refusal(member: Member, guardian: Member | None, policy: Policy, today: date
+                     ) -> str | None:  # fmt: skip
+    """A child under 15 needs a guardian, an adult member of the same library, who signs
+    for them (Tolmin art. 13)."""
+    age = member.age_on(today)
+    if age is None or age >= policy.guardian_age:
+        return None
+    guardian_age = guardian.age_on(today) if guardian is not None else None
+    if (
+        guardian is None
+        or guardian.library_id != member.library_id
+        or guardian_age is None
+        or guardian_age < 18
+    ):
+        return "guardian_required"
+    return None
+
+
+def member_sign(
+    *, member: Member, by: User | None, today: date, guardian: Member | None = None
+) -> Member:
+    """The member (for a child under 15, the guardian) signed the membership statement in
+    person and staff checked the identity document: the restrictions of an online
+    registration end (seed 000, step 6). A membership not started yet (a free category
+    whose evidence was missing online) starts now."""
+    from bukve.circulation.services import member_lock
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        policy = policy_for(member.library, today)
+        guardian = guardian or member.guardian
+        refusal = guardian_refusal(member, guardian, policy, today)
+        if refusal:
+            raise Refused(refusal)
+        if member.expires is None and member.category in policy.membership.evidence:
+            charge_period(member, policy, today, by)
+        member.guardian = guardian
+        member.restricted = False
+        member.signed_on = today
+        member.save(update_fields=["guardian", "restricted", "signed_on"])
+        return member
+
+
+def authorisation_add(
+    *,
+    member: Member,
+    valid_until: date,
+    today: date,
+    by: User | None,
+    name: str = "",
+    person: Member | None = None,
+) -> Authorisation:
+    """Authorise a person to borrow for the member (pooblastilo, Tolmin art. 23), until a
+    date that is not beyond the paid membership."""
+    name = name.strip()
+    if not name and person is None:
+        raise ValueError("name the authorised person")
+    from bukve.circulation.services import member_lock
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        if person is not None and person.library_id != member.library_id:
+            raise ValueError("the authorised member is of another library")
+        if valid_until < today or (member.expires is not None and valid_until > member.expires):
+            raise Refused("authorisation_beyond_membership")
+        return Authorisation.objects.create(
+            member=member, name=name or (person.name if person else ""), person=person,
+            valid_until=valid_until, created_on=today, created_by=by,
+        )  # fmt: skip
+
+
+# --- the end of membership -------------------------------------------------------------------
+
+
+def membership_end(
+    *, member: Member, today: date, reason: str, by: User | None, until: date | None = None
+) -> Member:
+    """End the membership (Tolmin art. 14): on the member's written request only with every
+    item returned and every debt settled; by the director's decision for breaking the rules,
+    excluded until `until`; on death. Paid fees are not refunded. The member's waiting
+    reservations are cancelled afterwards (reservations lock copies before members)."""
+    if reason not in END_REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    if reason == "rules" and (until is None or until <= today):
+        raise ValueError("the exclusion needs an end date after today")
+    from bukve.circulation.services import member_lock, reservation_cancel
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        if member.ended_on is not None:
+            raise Refused("membership_ended")
+        if reason == "request":
+            if member.loans.filter(status=Loan.OUT).exists():
+                raise Refused("loans_out")
+            if Charge.objects.filter(member=member, open_amount__gt=0).exists():
+                raise Refused("debts_open")
+        member.ended_on = today
+        member.end_reason = reason
+        member.banned_until = until if reason == "rules" else None
+        member.save(update_fields=["ended_on", "end_reason", "banned_until"])
+    waiting = member.reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    for reservation in waiting:
+        reservation_cancel(reservation=reservation, today=today)
+    return member

@@ -1,0 +1,170 @@
+"""The desk's membership pages: enrolling a member, renewing, documents, cards, signing an
+online registration, authorised persons and ending a membership, through the services."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bukve.accounts.models import Charge
+from bukve.libraries.models import Staff
+from bukve.members.models import Member, Registration
+
+TODAY = date(2026, 6, 10)
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+
+
+@pytest.fixture
+def tolmin(load_library):
+    return load_library("tolmin")
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+NEW = {"first_name": "Ana", "last_name": "Novak", "born": "1980-01-01", "category": "adult",
+       "language": "sl", "issue_card": "on"}  # fmt: skip
+
+
+def test_it_enrols_a_member_and_shows_the_card_number(staff_client, tolmin):
+    desk = staff_client(tolmin)
+
+    response = desk.post(reverse("desk:new_member"), NEW, follow=True)
+
+    ana = Member.objects.get(last_name="Novak")
+    assert ana.card_number == "TO000001"
+    assert "TO000001" in page(response)
+    assert sorted(Charge.objects.filter(member=ana).values_list("kind", "amount")) == [
+        ("card", Decimal("2.00")),
+        ("membership", Decimal("18.00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"born": "not a date"},
+        {"category": "dragon"},
+        {"born": "", "category": "adult"},
+        {"born": "2016-01-01", "category": "child"},  # no guardian
+        {"guardian": "nobody"},
+        {"category": "unemployed"},  # no certificate
+        {"evidence_kind": "unemployment_certificate"},  # no issue date
+        {"email": "not-an-address"},
+    ],
+)
+def test_it_shows_bad_input_as_form_errors(staff_client, tolmin, change):
+    desk = staff_client(tolmin)
+
+    response = desk.post(reverse("desk:new_member"), {**NEW, **change})
+
+    assert response.status_code == 200
+    assert not Member.objects.exists()
+
+
+def test_it_renews_a_membership_from_the_member_page(staff_client, tolmin, make_member):
+    ana = make_member(tolmin, "TO1", expires=date(2026, 6, 30))
+    desk = staff_client(tolmin)
+    assert reverse("desk:membership_renew", args=[ana.pk]) in page(
+        desk.get(reverse("desk:member", args=[ana.pk]))
+    )
+
+    desk.post(reverse("desk:membership_renew", args=[ana.pk]))
+
+    ana.refresh_from_db()
+    assert ana.expires == date(2027, 6, 30)
+
+
+def test_it_records_evidence_and_cards(staff_client, tolmin, make_member):
+    bor = make_member(tolmin, "TO1", category="unemployed", expires=date(2026, 6, 20))
+    desk = staff_client(tolmin)
+
+    desk.post(reverse("desk:evidence", args=[bor.pk]),
+              {"kind": "unemployment_certificate", "issued": "2026-06-01"})  # fmt: skip
+    desk.post(reverse("desk:membership_renew", args=[bor.pk]))
+    desk.post(reverse("desk:card_issue", args=[bor.pk]), {"reason": "lost"})
+    desk.post(reverse("desk:evidence", args=[bor.pk]), {"kind": "disability_card",
+                                                        "issued": "2026-06-01"})  # fmt: skip
+
+    bor.refresh_from_db()
+    assert bor.expires == date(2027, 6, 20)
+    assert list(Charge.objects.filter(member=bor).values_list("kind", "amount")) == [
+        ("card", Decimal("2.00"))
+    ]
+    assert bor.evidence.count() == 1  # the card without its expiry date was not recorded
+    assert page(desk.get(reverse("desk:membership", args=[bor.pk]))).count("<li>") >= 2
+
+
+def test_it_lists_and_signs_online_registrations(staff_client, tolmin, make_member):
+    ana = make_member(tolmin, "TO1", restricted=True, last_name="Novak")
+    Registration.objects.create(library=tolmin, first_name="Ana", last_name="Novak",
+                                born=date(1985, 3, 2), category="adult", address="Tolmin",
+                                email="ana@example.org", password="x",
+                                status=Registration.DUPLICATE, duplicate_of=ana)  # fmt: skip
+    desk = staff_client(tolmin)
+
+    html = page(desk.get(reverse("desk:members_pending")))
+    assert reverse("desk:membership", args=[ana.pk]) in html
+    assert "ana@example.org" in html
+
+    desk.post(reverse("desk:member_sign", args=[ana.pk]), {"guardian": ""})
+    ana.refresh_from_db()
+    assert (ana.restricted, ana.signed_on) == (False, TODAY)
+
+
+def test_it_records_an_authorisation_within_the_paid_membership(staff_client, tolmin, make_member):
+    ana = make_member(tolmin, "TO1", expires=date(2026, 12, 31))
+    desk = staff_client(tolmin)
+    url = reverse("desk:authorisation_add", args=[ana.pk])
+
+    desk.post(url, {"name": "Bor Novak", "valid_until": "2027-01-01"})
+    desk.post(url, {"valid_until": "2026-12-31"})  # nobody named
+    desk.post(url, {"name": "Bor Novak", "valid_until": "2026-12-31"})
+
+    assert list(ana.authorisations.values_list("name", "valid_until")) == [
+        ("Bor Novak", date(2026, 12, 31))
+    ]
+
+
+def test_only_the_director_excludes_a_member(staff_client, tolmin, make_member, client):
+    ana = make_member(tolmin, "TO1", expires=date(2026, 12, 31))
+    url = reverse("desk:membership_exclude", args=[ana.pk])
+
+    desk = staff_client(tolmin)
+    assert desk.post(url, {"until": "2026-12-31"}).status_code == 403
+    assert reverse("desk:membership_exclude", args=[ana.pk]) not in page(
+        desk.get(reverse("desk:membership", args=[ana.pk]))
+    )
+
+    director = staff_client(tolmin, Staff.DIRECTOR, username="director")
+    director.post(url, {"until": "2026-12-31"})
+    ana.refresh_from_db()
+    assert (ana.end_reason, ana.banned_until) == ("rules", date(2026, 12, 31))
+
+
+def test_it_ends_a_membership_on_request(staff_client, tolmin, make_member):
+    ana = make_member(tolmin, "TO1", expires=date(2026, 12, 31))
+    desk = staff_client(tolmin)
+
+    desk.post(reverse("desk:membership_end", args=[ana.pk]), {"reason": "request"})
+
+    ana.refresh_from_db()
+    assert ana.ended_on == TODAY
+
+
+def test_it_never_shows_another_librarys_membership(staff_client, tolmin, load_library,
+                                                    make_member):  # fmt: skip
+    vid = make_member(load_library("velenje"), "VE1")
+    desk = staff_client(tolmin)
+
+    assert desk.get(reverse("desk:membership", args=[vid.pk])).status_code == 404
+    assert desk.post(reverse("desk:membership_renew", args=[vid.pk])).status_code == 404
