@@ -376,9 +376,9 @@ def build(n_loans: int, today: date, seed: int) -> None:
         counts["payments"] = copier.copy(
             "accounts_payment",
             ["id", "library_id", "member_id", "date", "amount", "unallocated", "method",
-             "created_at"],
+             "created_at", "note"],
             ((i, lib, member, today - timedelta(days=30), amount, amount, "cash",
-              f"{(today - timedelta(days=30)).isoformat()} 10:00+01")
+              f"{(today - timedelta(days=30)).isoformat()} 10:00+01", "")
              for i, (member, amount) in enumerate(
                  ((m, Decimal(rng.randint(1, 10))) for m in range(1, n_members + 1)
                   if m not in owing and rng.random() < CREDIT_SHARE), start=1)),
