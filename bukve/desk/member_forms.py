@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bukve.members.models import CARD_REASONS, CATEGORY_LABELS, EVIDENCE_KINDS
-from bukve.rules.policy import CATEGORIES
+from bukve.rules.policy import CATEGORIES, LEGAL_ENTITIES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,7 +52,7 @@ class MemberForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
-        if cleaned.get("category") == "legal_entity":
+        if cleaned.get("category") in LEGAL_ENTITIES:
             if not cleaned.get("contact_person"):
                 self.add_error("contact_person", _("Name the employee who borrows."))
         elif not cleaned.get("born"):

@@ -13,7 +13,7 @@ CATEGORY_LABELS = {
     "unemployed": _("unemployed"), "disabled": _("disabled person"),
     "librarian": _("member of a librarians' society"), "staff": _("library staff"),
     "retired_staff": _("retired library staff"), "mobile_only": _("mobile library only"),
-    "legal_entity": _("legal entity"),
+    "legal_entity": _("legal entity"), "school": _("school or kindergarten"),
 }  # fmt: skip
 END_REASONS = [("request", _("on the member's request")),
                ("rules", _("for breaking the rules (director's decision)")),

@@ -25,8 +25,10 @@ BOOK_MATERIAL = frozenset(MATERIALS[:8])
 NON_BOOK_MATERIAL = frozenset(MATERIALS[8:])
 CATEGORIES = (
     "adult", "child", "youth", "pupil", "student", "pensioner", "unemployed", "disabled",
-    "librarian", "staff", "retired_staff", "mobile_only", "legal_entity",
+    "librarian", "staff", "retired_staff", "mobile_only", "legal_entity", "school",
 )  # fmt: skip
+# Members that are organisations: they borrow through a named employee and have no age.
+LEGAL_ENTITIES = frozenset({"legal_entity", "school"})  # Velenje: schools, kindergartens free
 CHANNELS = ("desk", "phone", "online", "selfcheck")
 CENT = Decimal("0.01")
 

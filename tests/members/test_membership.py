@@ -266,3 +266,13 @@ def test_it_excludes_a_member_for_breaking_the_rules_until_the_directors_date(to
     ana = membership_start(member=ana, today=date(2027, 1, 4))
     assert member_blocks(ana, date(2027, 1, 4)) == []
     assert ana.expires == date(2028, 1, 3)
+
+
+def test_velenje_charges_schools_and_kindergartens_no_fee(load_library):
+    # Velenje's price list: schools and kindergartens free, other legal persons 30.00
+    from bukve.libraries.services import policy_for
+
+    membership = policy_for(load_library("velenje"), date(2026, 6, 1)).membership
+
+    assert membership.fee("school", None) == Decimal("0.00")
+    assert membership.fee("legal_entity", None) == Decimal("30.00")
