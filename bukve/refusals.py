@@ -68,6 +68,17 @@ SENTENCES = {
         "An authorisation can be valid only while the membership is paid, and not in the past."
     ),
     "education_needs_consent": _("The education level is kept only with the member's consent."),
+    "charge_not_open": _("A chosen charge is already paid or is not this member's."),
+    "already_reversed": _("This entry has already been reversed."),
+    "not_a_payment": _("Only a payment of money can be reversed; a correction is final."),
+    "nothing_sold": _("Choose at least one item of the price list."),
+    "walk_in_pays_at_once": _("A sale without a member must be paid at once."),
+    "not_in_price_list": _("This item is not in the library's price list on that day."),
+    "installments_out_of_range": _(
+        "A plan has from 2 to 24 installments, each of at least 0.01."
+    ),
+    "date_in_past": _("The date cannot be in the past."),
+    "charge_in_plan": _("A chosen charge is already in an installment plan."),
 }
 
 

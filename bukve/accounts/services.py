@@ -1,22 +1,45 @@
-"""The money ledger: charges, payments and how payments settle charges.
+"""The money ledger: charges, payments, corrections and how payments settle charges.
 
-Payments settle the oldest open charges first; what is left stays as a credit and settles
-the next charges as they are recorded (RULES.md 1, Debts and blocks).
+The ledger is append-only. A charge or a payment is never changed or deleted; a correction
+is a new entry with who, when and why: a waiver or a write-off settles a charge without
+money, a reversal cancels a charge recorded by mistake, and a payment taken by mistake is
+undone by a reversal entry that reopens what it paid. The only columns that change are the
+running sums kept for fast queries (`Charge.open_amount`, `Payment.unallocated`), and
+`ledger_check` proves they equal the entries.
+
+Payments settle the oldest open charges first unless the payer picks charges; what is left
+stays as a credit and settles the next charges as they are recorded (RULES.md 1, Debts and
+blocks).
+
+Locks: the member first, then the charges and payments of that member, then the library's
+receipt sequence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
-from bukve.accounts.models import Allocation, Charge, Payment
+from bukve.accounts.models import (
+    Allocation,
+    Charge,
+    Installment,
+    InstallmentPlan,
+    Payment,
+    ReceiptSequence,
+)
+from bukve.libraries.models import Library
 from bukve.members.models import Member
 from bukve.refusals import Refused
+from bukve.rules import money
 from bukve.rules.money import old_debt_cutoff
 
 ZERO = Decimal("0.00")
@@ -53,9 +76,9 @@ def charges_record(*, charges: Sequence[Charge]) -> None:
     if not charges:
         return
     with_credit = set(
-        Payment.objects.filter(
-            member_id__in={c.member_id for c in charges}, unallocated__gt=0
-        ).values_list("member_id", flat=True)
+        _credits(Payment.objects.filter(member_id__in={c.member_id for c in charges})).values_list(
+            "member_id", flat=True
+        )
     )
     batch: list[Charge] = []
     for charge in charges:
@@ -71,19 +94,30 @@ def charges_record(*, charges: Sequence[Charge]) -> None:
     Charge.objects.bulk_create(batch)
 
 
-def _settle(member: Member) -> None:
-    """Allocate unallocated payments to open charges, oldest first.
+def _credits(payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    """Payments with money left to allocate. A reversed payment has none: its reversal entry
+    holds the opposite amount."""
+    return payments.filter(unallocated__gt=0, reversal__isnull=True)
+
+
+def _settle(member: Member, picked: Sequence[Charge] = ()) -> None:
+    """Allocate the member's credit to open charges: the picked ones first, in the order
+    given, then the rest oldest first.
 
     The allocations are inserted together and each payment is saved once, when its share
     is worked out, instead of after every allocation.
     """
-    payments = list(Payment.objects.filter(member=member, unallocated__gt=0).order_by("date", "id"))
+    payments = list(_credits(Payment.objects.filter(member=member)).order_by("date", "id"))
     if not payments:
         return
     allocations: list[Allocation] = []
     paid_from: dict[int, Payment] = {}  # the payments allocated from, to save
-    charges = Charge.objects.filter(member=member, open_amount__gt=0).order_by("date", "id")
-    for charge in charges:
+    oldest = Charge.objects.filter(member=member, open_amount__gt=0).order_by("date", "id")
+    seen: set[int] = set()
+    for charge in [*picked, *oldest]:
+        if charge.pk in seen:
+            continue
+        seen.add(charge.pk)
         while charge.open_amount > 0 and payments:
             payment = payments[0]
             amount = min(payment.unallocated, charge.open_amount)
@@ -101,6 +135,28 @@ def _settle(member: Member) -> None:
         payment.save(update_fields=["unallocated"])
 
 
+def _receipt_number(library_id: int, day: date) -> str:
+    """The next receipt number of the library in the day's year: 2026-000123."""
+    ReceiptSequence.objects.get_or_create(library_id=library_id, year=day.year)
+    sequence = ReceiptSequence.objects.select_for_update().get(library_id=library_id,
+                                                               year=day.year)  # fmt: skip
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{day.year}-{sequence.last:06d}"
+
+
+def return_first_refusal(member: Member, day: date) -> str | None:
+    """Maribor (seed 001): items that already have a notice must be returned before the
+    debts are paid; online payment of notice fees is offered only once the items are back."""
+    from bukve.libraries.services import policy_for
+
+    if not policy_for(member.library, day).return_noticed_items_before_paying:
+        return None
+    if member.loans.filter(status="out", notice_level__gt=0).exists():
+        return "return_items_first"
+    return None
+
+
 def payment_take(
     *,
     member: Member,
@@ -108,65 +164,326 @@ def payment_take(
     amount: Decimal | None = None,
     method: str = "cash",
     taken_by: User | None = None,
+    charges: Sequence[Charge] = (),
+    note: str = "",
+    enforce_return_first: bool = True,
 ) -> Payment:
-    """Take a payment; without an amount, the whole open debt.
+    """Take a payment and give it a receipt number. It settles the picked charges first (in
+    the order given), then the oldest; what is left stays as a credit. Without an amount it
+    pays the picked charges, or without those the whole open debt.
 
-    Maribor (seed 001): items that already have a notice must be returned before debts are
-    paid (`return_items_first`).
+    Money already received (a bank transfer, a confirmed online payment) is booked with
+    `enforce_return_first=False`: Maribor's rule is applied where the payment is offered.
+    Locks: the member, then the picked charges, then the receipt sequence.
     """
     from bukve.circulation.services import collection_refresh, member_lock
-    from bukve.libraries.services import policy_for
 
+    if method not in Payment.MONEY:
+        raise ValueError(f"not a payment method: {method!r}")
     with transaction.atomic():
         member = member_lock(member.pk)
-        policy = policy_for(member.library, day)
-        if (
-            policy.return_noticed_items_before_paying
-            and member.loans.filter(status="out", notice_level__gt=0).exists()
-        ):
-            raise Refused("return_items_first")
+        if enforce_return_first and (reason := return_first_refusal(member, day)):
+            raise Refused(reason)
+        picked = list(
+            Charge.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in charges], member=member, open_amount__gt=0)
+            .order_by("date", "id")
+        )
+        if len(picked) != len({c.pk for c in charges}):
+            raise Refused("charge_not_open")
+        picked.sort(key=[c.pk for c in charges].index)
         if amount is None:
-            amount = open_debt(member)
+            amount = sum((c.open_amount for c in picked), ZERO) if picked else open_debt(member)
         if amount <= 0:
             raise Refused("amount_not_positive")
-        if method == Payment.WAIVER or method not in dict(Payment.METHODS):
-            raise ValueError(f"not a payment method: {method!r}")
         payment = Payment.objects.create(
             library_id=member.library_id, member=member, date=day, amount=amount,
-            unallocated=amount, method=method, taken_by=taken_by,
+            unallocated=amount, method=method, taken_by=taken_by, note=note[:300],
+            receipt_number=_receipt_number(member.library_id, day),
         )  # fmt: skip
-        _settle(member)
+        _settle(member, picked)
         collection_refresh(member)
         payment.refresh_from_db(fields=["unallocated"])  # _settle worked on its own copy
         return payment
 
 
-def charge_waive(*, charge: Charge, amount: Decimal, reason: str, by: User, day: date) -> Payment:
-    """Waive (part of) a charge on the director's decision (Tolmin art. 17, 36, 58.a).
+# --- corrections ------------------------------------------------------------------------------
 
-    The waiver is a ledger entry of its own, kept with who decided, when and why; it settles
-    only this charge. Locks: member, then the charge."""
-    from bukve.circulation.services import collection_refresh, member_lock
 
+def _correction(
+    *, member: Member | None, library_id: int, kind: str, amount: Decimal, reason: str,
+    by: User, day: date, **fields: object,
+) -> Payment:  # fmt: skip
+    return Payment.objects.create(
+        library_id=library_id, member=member, date=day, amount=amount, unallocated=ZERO,
+        method=kind, note=reason, taken_by=by, **fields,
+    )  # fmt: skip
+
+
+def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise Refused("reason_required")
+    return reason[:300]
+
+
+def charge_correct(
+    *, charge: Charge, kind: str, amount: Decimal, reason: str, by: User, day: date
+) -> Payment:
+    """Settle (part of) a charge without money: a waiver on the director's decision (Tolmin
+    art. 17, 36, 58.a) or a write-off of a debt that cannot be collected. The entry settles
+    only this charge and keeps who decided, when and why. Locks: member, then the charge."""
+    from bukve.circulation.services import collection_refresh, member_lock
+
+    if kind not in (Payment.WAIVER, Payment.WRITE_OFF):
+        raise ValueError(f"not a correction: {kind!r}")
+    reason = _reason(reason)
     if amount <= 0:
         raise Refused("amount_not_positive")
     with transaction.atomic():
-        member = member_lock(charge.member_id)
+        member = member_lock(charge.member_id) if charge.member_id else None
         charge = Charge.objects.select_for_update().get(pk=charge.pk)
         if amount > charge.open_amount:
             raise Refused("waiver_exceeds_debt")
-        waiver = Payment.objects.create(
-            library_id=member.library_id, member=member, date=day, amount=amount,
-            unallocated=ZERO, method=Payment.WAIVER, note=reason, taken_by=by,
-        )  # fmt: skip
-        Allocation.objects.create(payment=waiver, charge=charge, amount=amount)
+        entry = _correction(member=member, library_id=charge.library_id, kind=kind,
+                            amount=amount, reason=reason, by=by, day=day)  # fmt: skip
+        Allocation.objects.create(payment=entry, charge=charge, amount=amount)
         charge.open_amount -= amount
         charge.save(update_fields=["open_amount"])
-        collection_refresh(member)
-        return waiver
+        if member:
+            collection_refresh(member)
+        return entry
+
+
+def charge_waive(*, charge: Charge, amount: Decimal, reason: str, by: User, day: date) -> Payment:
+    """Waive (part of) a charge on the director's decision (Tolmin art. 17, 36, 58.a)."""
+    return charge_correct(charge=charge, kind=Payment.WAIVER, amount=amount, reason=reason,
+                          by=by, day=day)  # fmt: skip
+
+
+def _net_allocations(allocations: QuerySet[Allocation], by: str) -> dict[int, Decimal]:
+    """What each payment (by="payment") or charge (by="charge") still has allocated."""
+    sums = allocations.values(by).annotate(net=Sum("amount")).filter(net__gt=0)
+    return {row[by]: row["net"] for row in sums}
+
+
+def charge_reverse(*, charge: Charge, reason: str, by: User, day: date) -> Payment:
+    """Cancel a charge recorded by mistake. Money paid on it is released as credit (and
+    settles the member's other debts, oldest first); a reversal entry settles the rest.
+    Locks: member, then the charge, then the payments that paid it."""
+    from bukve.circulation.services import collection_refresh, member_lock
+
+    reason = _reason(reason)
+    with transaction.atomic():
+        member = member_lock(charge.member_id) if charge.member_id else None
+        charge = Charge.objects.select_for_update().get(pk=charge.pk)
+        if charge.allocations.filter(payment__method=Payment.REVERSAL,
+                                     payment__reverses__isnull=True).exists():  # fmt: skip
+            raise Refused("already_reversed")
+        paid = _net_allocations(
+            charge.allocations.filter(payment__method__in=Payment.MONEY), "payment"
+        )
+        for payment in Payment.objects.select_for_update().filter(pk__in=paid).order_by("pk"):
+            Allocation.objects.create(payment=payment, charge=charge, amount=-paid[payment.pk])
+            payment.unallocated += paid[payment.pk]
+            payment.save(update_fields=["unallocated"])
+        rest = charge.open_amount + sum(paid.values(), ZERO)
+        entry = _correction(member=member, library_id=charge.library_id, kind=Payment.REVERSAL,
+                            amount=rest, reason=reason, by=by, day=day)  # fmt: skip
+        if rest:
+            Allocation.objects.create(payment=entry, charge=charge, amount=rest)
+        charge.open_amount = ZERO
+        charge.save(update_fields=["open_amount"])
+        if member:
+            _settle(member)
+            collection_refresh(member)
+        return entry
+
+
+def payment_reverse(*, payment: Payment, reason: str, by: User, day: date) -> Payment:
+    """Undo a payment taken by mistake (a wrong amount, a declined card): a reversal entry of
+    the opposite amount, and the charges it paid are open again. A walk-in sale's payment
+    takes its sale with it. Locks: member, then the payment, then its charges."""
+    from bukve.circulation.services import member_lock
+
+    reason = _reason(reason)
+    with transaction.atomic():
+        member = member_lock(payment.member_id) if payment.member_id else None
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.method not in Payment.MONEY:
+            raise Refused("not_a_payment")
+        if Payment.objects.filter(reverses=payment).exists():
+            raise Refused("already_reversed")
+        paid = _net_allocations(payment.allocations.all(), "charge")
+        reopened = list(Charge.objects.select_for_update().filter(pk__in=paid).order_by("pk"))
+        for charge in reopened:
+            Allocation.objects.create(payment=payment, charge=charge, amount=-paid[charge.pk])
+            charge.open_amount += paid[charge.pk]
+            charge.save(update_fields=["open_amount"])
+        payment.unallocated = payment.amount
+        payment.save(update_fields=["unallocated"])
+        entry = Payment.objects.create(
+            library_id=payment.library_id, member=member, date=day, amount=-payment.amount,
+            unallocated=-payment.amount, method=Payment.REVERSAL, note=reason, taken_by=by,
+            reverses=payment,
+        )  # fmt: skip
+        if member:
+            _settle(member)
+        else:
+            for charge in reopened:
+                charge_reverse(charge=charge, reason=reason, by=by, day=day)
+        return entry
+
+
+# --- price-list sales -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    """An item of the price list and how many: pages, units, days; for a rental per started
+    hour, the minutes it lasted."""
+
+    code: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class Sale:
+    charges: list[Charge]
+    payment: Payment | None  # None: charged to the member's account
+
+
+def sale_record(
+    *,
+    library: Library,
+    day: date,
+    lines: Sequence[SaleLine],
+    by: User,
+    member: Member | None = None,
+    method: str | None = None,
+) -> Sale:
+    """Sell items of the library's price list at the desk, at the prices valid on the day
+    (price lists are dated). To a member's account (no method), or paid at once with a
+    receipt: by a member, or as a walk-in sale with no member. A price that includes VAT
+    keeps its rate on the charge for the receipt (Maribor's price list, seed 002).
+    Locks: the member, then the receipt sequence."""
+    from bukve.circulation.services import member_lock
+    from bukve.libraries.services import policy_for
+
+    if not lines:
+        raise Refused("nothing_sold")
+    if member is None and method is None:
+        raise Refused("walk_in_pays_at_once")
+    if method is not None and method not in Payment.MONEY:
+        raise ValueError(f"not a payment method: {method!r}")
+    policy = policy_for(library, day)
+    with transaction.atomic():
+        if member is not None:
+            member = member_lock(member.pk)
+            if member.library_id != library.pk:
+                raise Refused("not_a_member")
+        charges = []
+        for line in lines:
+            price = policy.prices.get(line.code)
+            if price is None:
+                raise Refused("not_in_price_list")
+            if line.quantity <= 0:
+                raise Refused("amount_not_positive")
+            units = (
+                money.started_hours(line.quantity)
+                if price.unit == "started_hour"
+                else (line.quantity)
+            )
+            charges.append(Charge.objects.create(
+                library=library, member=member, date=day, kind="sale", amount=price.amount * units,
+                open_amount=price.amount * units, units=units, price_code=price.code,
+                unit_price=price.amount, vat_rate=policy.vat.rate_of(price), note=price.name,
+                created_by=by,
+            ))  # fmt: skip
+        if method is None:
+            assert member is not None
+            _settle(member)
+            return Sale(charges, None)
+        total = sum((c.amount for c in charges), ZERO)
+        payment = Payment.objects.create(
+            library=library, member=member, date=day, amount=total, unallocated=total,
+            method=method, taken_by=by, receipt_number=_receipt_number(library.pk, day),
+        )  # fmt: skip
+        if member is not None:
+            _settle(member, charges)
+        else:
+            Allocation.objects.bulk_create(Allocation(payment=payment, charge=c, amount=c.amount)
+                                           for c in charges)  # fmt: skip
+            Charge.objects.filter(pk__in=[c.pk for c in charges]).update(open_amount=ZERO)
+            Payment.objects.filter(pk=payment.pk).update(unallocated=ZERO)
+        payment.refresh_from_db(fields=["unallocated"])
+        return Sale(charges, payment)
+
+
+# --- installment plans ------------------------------------------------------------------------
+
+
+def installment_plan_create(
+    *,
+    member: Member,
+    charges: Sequence[Charge],
+    installments: int,
+    first_due: date,
+    reason: str,
+    by: User,
+    day: date,
+) -> InstallmentPlan:
+    """Let a member pay debts in monthly installments on the director's decision (Tolmin
+    art. 36). The open amount is split evenly in cents, the odd cents in the first one.
+    Locks: the member, then the charges."""
+    from bukve.circulation.services import member_lock
+
+    reason = _reason(reason)
+    if not 2 <= installments <= 24:
+        raise Refused("installments_out_of_range")
+    if first_due < day:
+        raise Refused("date_in_past")
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        picked = list(
+            Charge.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in charges], member=member, open_amount__gt=0)
+            .order_by("pk")
+        )
+        if not picked or len(picked) != len({c.pk for c in charges}):
+            raise Refused("charge_not_open")
+        if any(c.plans.exists() for c in picked):
+            raise Refused("charge_in_plan")
+        total = sum((c.open_amount for c in picked), ZERO)
+        cents = int(total * 100)
+        if cents < installments:
+            raise Refused("installments_out_of_range")
+        share, odd = divmod(cents, installments)
+        plan = InstallmentPlan.objects.create(library_id=member.library_id, member=member,
+                                              date=day, reason=reason, approved_by=by)  # fmt: skip
+        plan.charges.set(picked)
+        Installment.objects.bulk_create(
+            Installment(plan=plan, due_date=first_due + relativedelta(months=n),
+                        amount=Decimal(share + (odd if n == 0 else 0)) / 100)
+            for n in range(installments)
+        )  # fmt: skip
+        return plan
+
+
+def plan_arrears(plan: InstallmentPlan, today: date, months: int) -> Decimal:
+    """What the member should have paid on the plan by now, counting installments only once
+    they are `months` old (like any debt), less what its charges have been paid."""
+    due = (
+        plan.installments.filter(due_date__lte=old_debt_cutoff(today, months)).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or ZERO
+    )
+    charges = plan.charges.aggregate(paid=Sum(F("amount") - F("open_amount")))
+    return max(ZERO, (due - (charges["paid"] or ZERO)).quantize(CENT))
+
+
+# --- sums -------------------------------------------------------------------------------------
 
 
 def open_debt(member: Member) -> Decimal:
@@ -174,14 +491,112 @@ def open_debt(member: Member) -> Decimal:
     return (total or ZERO).quantize(CENT)  # SQLite's sums drop trailing zeros
 
 
+def credit(member: Member) -> Decimal:
+    total = Payment.objects.filter(member=member).aggregate(s=Sum("unallocated"))["s"]
+    return (total or ZERO).quantize(CENT)
+
+
 def balance(member: Member) -> Decimal:
-    """Charges less payments: what the member owes (negative: a credit)."""
+    """Charges less payments and corrections: what the member owes (negative: a credit)."""
     charged = Charge.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or ZERO
     paid = Payment.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or ZERO
     return (charged - paid).quantize(CENT)
 
 
 def has_old_debt(member: Member, today: date, months: int) -> bool:
-    return Charge.objects.filter(
-        member=member, open_amount__gt=0, date__lte=old_debt_cutoff(today, months)
-    ).exists()
+    """A charge unpaid `months` after its date, outside an installment plan, or a plan's
+    installment unpaid as long (Tolmin art. 35, 36)."""
+    cutoff = old_debt_cutoff(today, months)
+    if (
+        Charge.objects.filter(member=member, open_amount__gt=0, date__lte=cutoff)
+        .exclude(plans__isnull=False)
+        .exists()
+    ):
+        return True
+    return any(plan_arrears(plan, today, months) > 0 for plan in member.plans.all())
+
+
+def takings(library: Library, day: date) -> dict[str, Decimal]:
+    """Money taken on a day, per method; a payment reversed that day counts against the
+    method it was taken by."""
+    taken: dict[str, Decimal] = {method: ZERO for method in Payment.MONEY}
+    rows = (
+        Payment.objects.filter(library=library, date=day)
+        .filter(Q(method__in=Payment.MONEY) | Q(reverses__isnull=False))
+        .annotate(paid_by=Coalesce("reverses__method", "method"))
+        .values("paid_by")
+        .annotate(total=Sum("amount"))
+    )
+    for row in rows:
+        taken[row["paid_by"]] = (row["total"] or ZERO).quantize(CENT)
+    return taken
+
+
+def outstanding(library: Library) -> Decimal:
+    total = Charge.objects.filter(library=library).aggregate(s=Sum("open_amount"))["s"]
+    return (total or ZERO).quantize(CENT)
+
+
+def ledger_check(library: Library | None = None) -> list[str]:
+    """Prove the ledger adds up; returns what does not (empty: all is well).
+
+    Every charge's open amount is its amount less its allocations, between 0 and the amount;
+    every payment's credit is its amount less its allocations (0 for a correction, the whole
+    amount for a reversed payment and its reversal); no allocation takes back more than was
+    allocated; allocations stay within one member and library; and no member has a credit
+    while owing.
+    """
+    problems: list[str] = []
+    scope = Q(library=library) if library else Q()
+    allocated = Coalesce(Sum("allocations__amount"), Value(ZERO),
+                         output_field=DecimalField(max_digits=12, decimal_places=2))  # fmt: skip
+    charges = Charge.objects.filter(scope).annotate(allocated=allocated)
+    for charge in charges.exclude(open_amount=F("amount") - F("allocated")):
+        problems.append(f"charge {charge.pk}: open {charge.open_amount}, entries say "
+                        f"{charge.amount - charge.allocated}")  # fmt: skip
+    for charge in Charge.objects.filter(scope).filter(
+        Q(open_amount__lt=0) | Q(open_amount__gt=F("amount")) | Q(amount__lte=0)
+    ):
+        problems.append(f"charge {charge.pk}: open {charge.open_amount} of {charge.amount}")
+    payments = Payment.objects.filter(scope).annotate(allocated=allocated)
+    for payment in payments.exclude(unallocated=F("amount") - F("allocated")):
+        problems.append(f"payment {payment.pk}: credit {payment.unallocated}, entries say "
+                        f"{payment.amount - payment.allocated}")  # fmt: skip
+    reversed_ = Exists(Payment.objects.filter(reverses=OuterRef("pk")))
+    money_in = Payment.objects.filter(scope, method__in=Payment.MONEY).annotate(rev=reversed_)
+    for payment in money_in.filter(
+        Q(amount__lte=0) | Q(unallocated__lt=0) | Q(unallocated__gt=F("amount"))
+        | Q(rev=True) & ~Q(unallocated=F("amount"))
+    ):  # fmt: skip
+        problems.append(f"payment {payment.pk}: credit {payment.unallocated} of {payment.amount}")
+    corrections = Payment.objects.filter(scope, method__in=Payment.CORRECTIONS)
+    for payment in corrections.exclude(
+        Q(reverses__isnull=True, unallocated=0, amount__gte=0)
+        | Q(reverses__isnull=False, unallocated=F("amount"), amount=-F("reverses__amount"))
+    ):
+        problems.append(f"correction {payment.pk}: {payment.amount}, credit {payment.unallocated}")
+    pairs = (
+        Allocation.objects.filter(Q(charge__library=library) if library else Q())
+        .values("payment", "charge")
+        .annotate(net=Sum("amount"))
+        .filter(net__lt=0)
+    )
+    for row in pairs:
+        problems.append(f"payment {row['payment']} takes back more from charge {row['charge']} "
+                        "than it gave")  # fmt: skip
+    crossed = Allocation.objects.filter(
+        Q(charge__library=library) if library else Q()
+    ).exclude(
+        Q(payment__library=F("charge__library"))
+        & (Q(payment__member=F("charge__member"))
+           | Q(payment__member__isnull=True, charge__member__isnull=True))
+    )  # fmt: skip
+    for allocation in crossed:
+        problems.append(f"allocation {allocation.pk} joins another member's entries")
+    owing = Charge.objects.filter(member=OuterRef("member"), open_amount__gt=0)
+    with_credit = _credits(Payment.objects.filter(scope, member__isnull=False)).filter(
+        Exists(owing)
+    )
+    for member_id in with_credit.values_list("member", flat=True).distinct():
+        problems.append(f"member {member_id} has a credit while owing")
+    return problems

@@ -161,6 +161,38 @@ class Cards:
         return child if age is not None and age < self.child_under_age else adult
 
 
+PRICE_UNITS = ("item", "page", "unit", "hour", "started_hour", "day", "record")
+
+
+@dataclass(frozen=True)
+class PriceItem:
+    """An item of the library's price list (cenik) that the desk can sell. `unit` says what a
+    quantity counts: an item, a page, ..., or a `started_hour` (room rental, Velenje)."""
+
+    code: str
+    name: str
+    group: str
+    amount: Decimal
+    unit: str = "item"
+
+
+@dataclass(frozen=True)
+class Vat:
+    """The library's VAT status for receipts. `payer` None: not stated, receipts say nothing.
+    `rates` maps a price-list group or item code to the VAT rate its prices include (Maribor:
+    20 % for expert advice, binding and the University of the Third Age, 8.5 % for the sale
+    of discarded books)."""
+
+    payer: bool | None = None
+    rates: Mapping[str, Decimal] = field(default_factory=dict)
+    note: str = ""
+
+    def rate_of(self, price: PriceItem) -> Decimal | None:
+        if not self.payer:
+            return None
+        return self.rates.get(price.code, self.rates.get(price.group))
+
+
 @dataclass(frozen=True)
 class Policy:
     id: str
@@ -188,6 +220,8 @@ class Policy:
     cards: Cards
     assumed: tuple[str, ...]
     data: Mapping[str, Any]
+    prices: Mapping[str, PriceItem] = field(default_factory=dict)
+    vat: Vat = field(default_factory=Vat)
 
     def branch(self, branch_id: str) -> Branch:
         for branch in self.branches:
@@ -493,12 +527,18 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         cards=_cards(top.table("cards", {})),
         assumed=tuple(top.list("assumed", [])),
         data=data,
+        prices=_prices(top.list("prices", []), top.key("prices")),
+        vat=_vat(top.table("vat", {})),
     )
-    # Sections read by other parts of Bukve (prices, payment, messages) are kept as plain data.
-    for name in ("prices", "payment", "holds_extra", "vat", "messages"):
+    # Sections read by other parts of Bukve (payment, messages) are kept as plain data.
+    for name in ("payment", "holds_extra", "messages"):
         top.raw(name, None)
     for reader in (c, h, lost, top):
         reader.done()
+    named = {p.group for p in policy.prices.values()} | set(policy.prices)
+    for group in policy.vat.rates:
+        if group not in named:
+            raise PolicyError(f"vat: {group!r} is neither a group nor an item of the price list")
     for key in policy.assumed:
         if not _has_key(data, key):
             raise PolicyError(f"assumed: {key!r} names no key of this policy")
@@ -546,6 +586,50 @@ def _cards(reader: _Reader) -> Cards:
     )
     reader.done()
     return cards
+
+
+def _prices(groups: list[Any], path: str) -> dict[str, PriceItem]:
+    prices: dict[str, PriceItem] = {}
+    for n, entry in enumerate(groups):
+        group = _Reader(entry, f"{path}.{n}")
+        name = group.str("group")
+        for m, line in enumerate(group.list("items")):
+            item = _Reader(line, f"{path}.{name}.items.{m}")
+            price = PriceItem(
+                code=item.str("code"),
+                name=item.str("name"),
+                group=name,
+                amount=item.money("amount"),
+                unit=item.one_of("unit", PRICE_UNITS, "item"),
+            )
+            if price.code in prices:
+                raise PolicyError(f"{item.key('code')}: {price.code!r} is listed twice")
+            prices[price.code] = price
+            item.done()
+        group.done()
+    return prices
+
+
+def _vat(reader: _Reader) -> Vat:
+    payer = reader.raw("payer", None)
+    if payer is not None and not isinstance(payer, bool):
+        raise PolicyError(f"{reader.key('payer')}: expected true or false")
+    rates = {}
+    for rate in reader.data:
+        if rate in ("payer", "note"):
+            continue
+        try:
+            percent = Decimal(rate)
+        except InvalidOperation:
+            raise PolicyError(f"{reader.key(rate)}: not a VAT rate") from None
+        if not percent.is_finite() or not 0 < percent < 100:
+            raise PolicyError(f"{reader.key(rate)}: not a VAT rate")
+        for group in reader.list(rate):
+            rates[group] = percent
+    vat = Vat(payer=True if rates and payer is None else payer, rates=rates,
+              note=reader.str("note", ""))  # fmt: skip
+    reader.done()
+    return vat
 
 
 def _multiplier(value: Any, key: str) -> Decimal:
