@@ -5,7 +5,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from bukve.accounts.models import Allocation, Charge, Payment
+from bukve.accounts.models import (
+    Allocation,
+    BankTransaction,
+    Charge,
+    Installment,
+    InstallmentPlan,
+    OnlinePayment,
+    Payment,
+    ProviderEvent,
+)
 from bukve.libraries.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -63,10 +72,57 @@ class PaymentAllocationInline(ReadOnlyInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["date", "member", "amount", "unallocated", "method", "created_at"]
+    list_display = ["date", "receipt_number", "member", "amount", "unallocated", "method",
+                    "taken_by", "note", "created_at"]  # fmt: skip
     list_filter = ["library", "method"]
-    search_fields = ["member__card_number", "member__last_name"]
-    list_select_related = ["member"]
+    search_fields = ["member__card_number", "member__last_name", "receipt_number", "note"]
+    list_select_related = ["member", "taken_by"]
     date_hierarchy = "date"
     ordering = ["-date", "-id"]
     inlines = [PaymentAllocationInline]
+
+
+class InstallmentInline(ReadOnlyInline):
+    model = Installment
+    fields = ["due_date", "amount"]
+    readonly_fields = fields
+
+
+@admin.register(InstallmentPlan)
+class InstallmentPlanAdmin(ReadOnlyAdmin):
+    list_display = ["date", "member", "reason", "approved_by"]
+    list_filter = ["library"]
+    search_fields = ["member__card_number", "member__last_name"]
+    inlines = [InstallmentInline]
+
+
+@admin.register(BankTransaction)
+class BankTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["date", "amount", "reference", "payer", "member", "status", "bank_id"]
+    list_filter = ["library", "status"]
+    search_fields = ["reference", "payer", "bank_id"]
+    date_hierarchy = "date"
+
+
+class ProviderEventInline(ReadOnlyInline):
+    model = ProviderEvent
+    fields = ["received_at", "outcome", "detail"]
+    readonly_fields = fields
+
+
+@admin.register(OnlinePayment)
+class OnlinePaymentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "reference", "member", "amount", "purpose", "status",
+                    "provider"]  # fmt: skip
+    list_filter = ["library", "status", "provider"]
+    search_fields = ["reference", "provider_ref", "member__card_number"]
+    inlines = [ProviderEventInline]
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyAdmin):
+    """The log of every callback from a payment provider, including refused ones."""
+
+    list_display = ["received_at", "provider", "outcome", "online_payment", "detail"]
+    list_filter = ["provider", "outcome"]
+    search_fields = ["detail", "online_payment__reference"]

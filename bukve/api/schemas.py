@@ -218,6 +218,7 @@ class PaymentOut(Schema):
     amount: Money
     unallocated: Money  # the credit left after settling open charges
     method: str
+    receipt_number: str  # empty for a correction (waiver, write-off, reversal)
 
     @staticmethod
     def resolve_card_number(payment: Payment) -> str:
@@ -261,5 +262,8 @@ class ReservationIn(Schema):
 
 class PaymentIn(Schema):
     card_number: CardNumber
-    amount: Amount | None = None  # default: the whole open debt
+    amount: Amount | None = None  # default: the picked charges, or the whole open debt
     method: Literal["cash", "card", "transfer", "online"] = "cash"
+    # Charges to settle first, in this order (ids from the member's charges); the rest of the
+    # amount settles the oldest open charges.
+    charges: list[int] = []

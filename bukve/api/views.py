@@ -378,13 +378,15 @@ def member_payments(
 
 @api.post("/payments", response={200: s.PaymentOut, **s.WRITE_ERRORS}, tags=["charges"])
 def take_payment(request: HttpRequest, data: s.PaymentIn) -> Any:
-    """Take a payment; it settles the oldest open charges first, the rest stays a credit."""
+    """Take a payment; it settles the picked charges first, then the oldest open charges; the
+    rest stays a credit. Maribor refuses while noticed items are out (`return_items_first`)."""
     payment = payment_take(
         member=_member(request, data.card_number),
         day=timezone.localdate(),
         amount=Decimal(data.amount) if data.amount is not None else None,
         method=data.method,
         taken_by=_staff(request).user,
+        charges=[Charge(pk=pk) for pk in data.charges],
     )
     return Payment.objects.select_related("member").get(pk=payment.pk)
 
