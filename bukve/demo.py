@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bukve.accounts.models import Charge, Payment
-from bukve.accounts.services import open_debt, payment_take
+from bukve.accounts.services import SaleLine, open_debt, payment_take, sale_record
 from bukve.catalog.models import Item, Record
 from bukve.circulation import services as circulation
 from bukve.circulation.models import Loan, Reservation
@@ -35,6 +35,7 @@ from bukve.libraries.services import (
     calendar_for,
     closure_add,
     library_load,
+    policy_for,
     preset_read,
 )
 from bukve.members.models import Member
@@ -382,6 +383,8 @@ class History:
         self.today = today
         self.branches = list(library.branches.order_by("id"))
         self.calendars: dict[int, BranchCalendar] = {b.pk: calendar_for(b) for b in self.branches}
+        # What the desk sells from the price list (damage to items is charged, not sold).
+        self.for_sale = [p for p in policy_for(library, today).prices.values() if p.group != "lost"]
         self.members = {m.pk: m for m in Member.objects.filter(library=library)}
         self.home = home
         self.children_records = children_records
@@ -413,6 +416,8 @@ class History:
             self.reserve(day)
         if self.rng.random() < 0.3:
             self.pay_someone(day)
+        if self.for_sale and self.rng.random() < 0.3:
+            self.sell(day)
 
     # events
 
@@ -585,6 +590,18 @@ class History:
         )
         if debtors:
             self.maybe_pay(self.rng.choice(debtors), day, chance=1.0)
+
+    def sell(self, day: date) -> None:
+        """A sale at the desk: copies by the page, a room by the minute, to a walk-in customer
+        paying at once or to a member, who may have it put on their account."""
+        price = self.rng.choice(self.for_sale)
+        quantity = {"page": self.rng.randint(1, 30), "started_hour": self.rng.randint(30, 200)}
+        member = self.rng.choice(list(self.members.values())) if self.rng.random() < 0.4 else None
+        on_account = member is not None and self.rng.random() < 0.5
+        method = None if on_account else self.rng.choice(["cash", "cash", "card"])
+        self.attempt(sale_record, library=self.library, day=day, by=None, member=member,
+                     lines=[SaleLine(price.code, quantity.get(price.unit, 1))],
+                     method=method)  # fmt: skip
 
     def maybe_pay(self, member_pk: int, day: date, chance: float) -> None:
         member = self.members[member_pk]

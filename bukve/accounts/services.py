@@ -359,7 +359,7 @@ def sale_record(
     library: Library,
     day: date,
     lines: Sequence[SaleLine],
-    by: User,
+    by: User | None,
     member: Member | None = None,
     method: str | None = None,
 ) -> Sale:
