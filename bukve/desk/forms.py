@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from bukve.accounts.models import Payment
+from bukve.accounts.models import Charge, Payment
+from bukve.desk.templatetags.bukve import money
+from bukve.members.models import Member
 from bukve.throttle import login_failed, login_locked, login_succeeded
 
 AMOUNT = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01"),
@@ -52,11 +56,33 @@ class ReserveForm(BarcodeForm):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (€)"), **AMOUNT)  # type: ignore[arg-type]
+    """A payment at the desk. The member may pick the charges it pays (they are settled
+    first); without an amount it pays the picked charges, or the whole open debt."""
+
+    amount = forms.DecimalField(  # type: ignore[arg-type]
+        label=_("Amount (€)"),
+        required=False,
+        help_text=_("Leave empty to pay the charges ticked below, or else the whole debt."),
+        **AMOUNT,
+    )
     method = forms.ChoiceField(
         label=_("Paid by"),
         choices=[(m, label) for m, label in Payment.METHODS if m in ("cash", "card")],
     )
+    charges = forms.ModelMultipleChoiceField(
+        label=_("Pay these first"),
+        queryset=Charge.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["charges"]
+        field.queryset = member.charges.filter(open_amount__gt=0).order_by("date", "id")
+        field.label_from_instance = lambda c: (
+            f"{date_format(c.date, 'j. n. Y')} · {c.get_kind_display()} · {money(c.open_amount)}"
+        )
 
 
 class WaiveForm(forms.Form):

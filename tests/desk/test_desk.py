@@ -168,6 +168,29 @@ def test_it_takes_a_payment_and_prints_a_receipt(staff_client, load_library, mak
     assert payment.taken_by.username == "velenje-circulation"
 
 
+def test_the_member_picks_the_charges_a_payment_settles(staff_client, load_library, make_member):
+    # given: an older fine and a newer card charge
+    from bukve.accounts.services import charge_record
+
+    velenje = load_library("velenje")
+    ana = make_member(velenje, "ana")
+    today = timezone.localdate()
+    fine = charge_record(member=ana, day=today, kind="fine", amount=Decimal("2.00"))
+    card = charge_record(member=ana, day=today, kind="card", amount=Decimal("3.00"))
+    desk = staff_client(velenje)
+    assert f'name="charges" value="{card.pk}"' in page(desk.get(reverse("desk:member",
+                                                                   args=[ana.pk])))  # fmt: skip
+
+    # when: the card is picked and no amount given
+    desk.post(reverse("desk:pay", args=[ana.pk]), {"method": "card", "charges": [card.pk]})
+
+    # then: exactly the card is paid
+    fine.refresh_from_db()
+    card.refresh_from_db()
+    assert (fine.open_amount, card.open_amount) == (Decimal("2.00"), Decimal("0.00"))
+    assert Payment.objects.get(member=ana).amount == Decimal("3.00")
+
+
 @pytest.mark.parametrize("amount", ["", "abc", "-1", "0", "1.234", "1e9", "NaN"])
 def test_it_refuses_a_bad_amount_without_taking_anything(staff_client, tolmin, make_member, amount):
     ana = make_member(tolmin, "ana")
