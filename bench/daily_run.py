@@ -350,9 +350,9 @@ def build(n_loans: int, today: date, seed: int) -> None:
             "accounts_charge",
             ["id", "library_id", "member_id", "date", "kind", "amount", "open_amount",
              "loan_id", "item_id", "notice_id", "level", "units", "stretch_from", "note",
-             "created_at"],
+             "created_at", "price_code"],
             ((i, lib, m, d, kind, amount, amount, loan, item, notice, level, units, start, "",
-              f"{d.isoformat()} 03:00+01")
+              f"{d.isoformat()} 03:00+01", "")
              for i, (lib, m, d, kind, amount, loan, item, notice, level, units, start)
              in enumerate(charge_rows, start=1)),
         )  # fmt: skip
@@ -376,9 +376,9 @@ def build(n_loans: int, today: date, seed: int) -> None:
         counts["payments"] = copier.copy(
             "accounts_payment",
             ["id", "library_id", "member_id", "date", "amount", "unallocated", "method",
-             "created_at", "note"],
+             "created_at", "note", "receipt_number"],
             ((i, lib, member, today - timedelta(days=30), amount, amount, "cash",
-              f"{(today - timedelta(days=30)).isoformat()} 10:00+01", "")
+              f"{(today - timedelta(days=30)).isoformat()} 10:00+01", "", f"2026-{i:06d}")
              for i, (member, amount) in enumerate(
                  ((m, Decimal(rng.randint(1, 10))) for m in range(1, n_members + 1)
                   if m not in owing and rng.random() < CREDIT_SHARE), start=1)),

@@ -8,6 +8,7 @@ import os
 import secrets
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 
@@ -103,8 +104,10 @@ def cmd_members(args: argparse.Namespace) -> int:
 
 
 def _outbox_send(limit: int) -> str:
+    from bukve.accounts.online import online_payments_expire
     from bukve.notices.services import outbox_send
 
+    online_payments_expire()  # online payment orders left unpaid; the worker runs often
     counts = outbox_send(limit=limit)
     return f"{counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed"
 
@@ -113,6 +116,60 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
     print(f"outbox: {_outbox_send(args.limit)}")
+    return 0
+
+
+def cmd_bank(args: argparse.Namespace) -> int:
+    """`bukve bank import FILE --library CODE`: book a bank statement's transfers as payments
+    (bukve/accounts/bank.py). Exit 1, with each bad row's line and reason code, if the file
+    has rows that cannot be read: then nothing is imported."""
+    _setup()
+    _migrate()
+    from django.contrib.auth.models import User
+
+    from bukve.accounts.bank import (
+        IMPORTED_BEFORE,
+        MATCHED,
+        UNMATCHED,
+        BankFileError,
+        bank_statement_import,
+        statement_decode,
+    )
+    from bukve.libraries.models import Library
+
+    command = "bank import"
+    library = Library.objects.filter(code=args.library).first()
+    if library is None:
+        return _fail(command, f"unknown library {args.library!r}")
+    user = None
+    if args.user:
+        user = User.objects.filter(username=args.user, staff__library=library).first()
+        if user is None:
+            return _fail(command, f"no staff member {args.user!r} at {library.code}")
+    try:
+        text = statement_decode(Path(args.file).read_bytes())
+    except (OSError, BankFileError) as error:
+        return _fail(command, f"{args.file}: {error}")
+    result = bank_statement_import(library=library, text=text, by=user)
+    if result.bad:
+        for bad in result.bad:
+            value = f": {bad.value!r}" if bad.value else ""
+            print(f"{args.file}:{bad.line}: {bad.code}{value}", file=sys.stderr)
+        print(f"bukve {command}: nothing imported ({len(result.bad)} bad rows)", file=sys.stderr)
+        return 1
+    matched, unmatched = result.of(MATCHED), result.of(UNMATCHED)
+    before = len(result.of(IMPORTED_BEFORE))
+    print(f"{library.code}: {len(result.rows)} rows: {len(matched)} booked "
+          f"({result.booked} EUR), {len(unmatched)} unmatched, "
+          f"{before} imported before")  # fmt: skip
+    for r in matched:
+        card = r.member.card_number if r.member else ""
+        receipt = r.payment.receipt_number if r.payment else ""
+        print(f"  line {r.row.line}: {r.row.amount} booked for {card} (bank {r.row.bank_id}, "
+              f"receipt {receipt})")  # fmt: skip
+    for r in unmatched:
+        print(f"  line {r.row.line}: {r.row.amount} {r.row.reference!r} {r.row.payer!r}: "
+              f"unmatched ({r.reason})")  # fmt: skip
     return 0
 
 
@@ -197,6 +254,59 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _library(command: str, code: str) -> Any:
+    """The library of `code`, or None after saying so."""
+    from bukve.libraries.models import Library
+
+    library = Library.objects.filter(code=code).first()
+    if library is None:
+        _fail(command, f"unknown library {code!r}")
+    return library
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """`bukve ledger check`: prove the ledger adds up (exit 1 with the problems if not);
+    `bukve ledger takings`: the money a library took on a day, per method."""
+    _setup()
+    _migrate()
+    from bukve.accounts.services import ledger_check, takings
+
+    command = f"ledger {args.action}"
+    library = _library(command, args.library) if args.library else None
+    if args.library and library is None:
+        return 2
+    if args.action == "check":
+        problems = ledger_check(library)
+        for problem in problems:
+            print(problem)
+        print(f"ledger: {len(problems)} problems" if problems else "ledger: all entries add up",
+              file=sys.stderr)  # fmt: skip
+        return 1 if problems else 0
+    taken = takings(library, args.date)
+    for method, amount in taken.items():
+        print(f"{method}\t{amount}")
+    print(f"total\t{sum(taken.values())}")
+    return 0
+
+
+def cmd_collection(args: argparse.Namespace) -> int:
+    """`bukve collection export`: the members in collection, as CSV for the agency."""
+    _setup()
+    _migrate()
+    from bukve.circulation.collection import collection_csv
+
+    library = _library("collection export", args.library)
+    if library is None:
+        return 2
+    text = collection_csv(library)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -232,6 +342,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     s.set_defaults(func=cmd_outbox)
 
+    s = sub.add_parser("bank", help="import a bank statement: transfers become payments")
+    actions = s.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("import", help="book the transfers of a CSV statement (idempotent)")
+    a.add_argument("file", help="CSV: date, amount, reference, payer, transaction id")
+    a.add_argument("--library", required=True, help="the library (code)")
+    a.add_argument("--user", help="the staff member who imports (user name), for the record")
+    s.set_defaults(func=cmd_bank)
+
     s = sub.add_parser("library", help="load or show a library's rules")
     s.add_argument("action", choices=["load", "show"])
     s.add_argument("preset", help="maribor, velenje, tolmin, ravne or a path to a TOML file")
@@ -253,6 +371,22 @@ def parser() -> argparse.ArgumentParser:
     a = actions.add_parser("revoke", help="revoke a key for good")
     a.add_argument("prefix", help="the key's first 8 characters")
     s.set_defaults(func=cmd_token)
+
+    s = sub.add_parser("ledger", help="the money ledger: check it, a day's takings")
+    actions = s.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("check", help="prove every balance equals its entries (exit 1 if not)")
+    a.add_argument("--library", help="only this library (code)")
+    a = actions.add_parser("takings", help="the money taken on a day, per method")
+    a.add_argument("--library", required=True, help="the library (code)")
+    a.add_argument("--date", type=_date, required=True, help="the day (YYYY-MM-DD)")
+    s.set_defaults(func=cmd_ledger)
+
+    s = sub.add_parser("collection", help="members handed over to collection")
+    actions = s.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("export", help="the list for the collection agency, as CSV")
+    a.add_argument("--library", required=True, help="the library (code)")
+    a.add_argument("--output", help="write to this file (default: standard output)")
+    s.set_defaults(func=cmd_collection)
 
     s = sub.add_parser("manage", help="Django management commands")
     s.add_argument("rest", nargs=argparse.REMAINDER)

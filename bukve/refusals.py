@@ -70,15 +70,24 @@ SENTENCES = {
     "education_needs_consent": _("The education level is kept only with the member's consent."),
     "charge_not_open": _("A chosen charge is already paid or is not this member's."),
     "already_reversed": _("This entry has already been reversed."),
+    "nothing_to_reverse": _(
+        "This charge was waived or written off in full; there is nothing left to reverse."
+    ),
     "not_a_payment": _("Only a payment of money can be reversed; a correction is final."),
     "nothing_sold": _("Choose at least one item of the price list."),
     "walk_in_pays_at_once": _("A sale without a member must be paid at once."),
     "not_in_price_list": _("This item is not in the library's price list on that day."),
-    "installments_out_of_range": _(
-        "A plan has from 2 to 24 installments, each of at least 0.01."
-    ),
+    "installments_out_of_range": _("A plan has from 2 to 24 installments, each of at least 0.01."),
     "date_in_past": _("The date cannot be in the past."),
     "charge_in_plan": _("A chosen charge is already in an installment plan."),
+    "collection_by_daily_run": _(
+        "This library hands members over to collection in the daily run, after the last "
+        "notice; there is nothing to hand over by hand."
+    ),
+    "payment_unavailable": _(
+        "Online payment is not available at the moment. Please try again later, or pay at "
+        "the library."
+    ),
 }
 
 

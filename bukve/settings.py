@@ -5,6 +5,7 @@ BUKVE_SECRET_KEY   required unless debug
 DATABASE_URL       default: SQLite in var/bukve.sqlite3 of the checkout
 BUKVE_ALLOWED_HOSTS comma-separated (default: localhost names)
 BUKVE_EMAIL_*, BUKVE_SMS_*, BUKVE_LETTERS_DIR: how messages go out (README, Settings)
+BUKVE_PAYMENT_PROVIDER, BUKVE_STRIPE_*, BUKVE_SANDBOX_SECRET: online payment (below)
 """
 
 import os
@@ -147,3 +148,25 @@ DEFAULT_FROM_EMAIL = os.environ.get("BUKVE_EMAIL_FROM", "Bukve <bukve@localhost>
 BUKVE_SMS_URL = os.environ.get("BUKVE_SMS_URL", "")  # empty: SMS messages fail (and say why)
 BUKVE_SMS_TOKEN = os.environ.get("BUKVE_SMS_TOKEN", "")
 BUKVE_LETTERS_DIR = Path(os.environ.get("BUKVE_LETTERS_DIR", VAR_DIR / "letters"))
+
+# Online payment (bukve/accounts/providers.py): "stripe" (Stripe Checkout) or "sandbox", a
+# pretend bank in Bukve itself for development, the demo and the tests. The sandbox takes no
+# money, so it works only with BUKVE_DEBUG=true or in `bukve demo`; elsewhere it is off and the
+# portal offers no online payment.
+BUKVE_PAYMENT_PROVIDER = os.environ.get("BUKVE_PAYMENT_PROVIDER", "sandbox")
+if BUKVE_PAYMENT_PROVIDER not in ("sandbox", "stripe"):
+    raise ImproperlyConfigured(
+        f"BUKVE_PAYMENT_PROVIDER must be sandbox or stripe, not {BUKVE_PAYMENT_PROVIDER!r}"
+    )
+BUKVE_STRIPE_SECRET_KEY = os.environ.get("BUKVE_STRIPE_SECRET_KEY", "")
+BUKVE_STRIPE_WEBHOOK_SECRET = os.environ.get("BUKVE_STRIPE_WEBHOOK_SECRET", "")
+if BUKVE_PAYMENT_PROVIDER == "stripe" and not (
+    BUKVE_STRIPE_SECRET_KEY and BUKVE_STRIPE_WEBHOOK_SECRET
+):
+    raise ImproperlyConfigured(
+        "BUKVE_PAYMENT_PROVIDER=stripe needs BUKVE_STRIPE_SECRET_KEY and "
+        "BUKVE_STRIPE_WEBHOOK_SECRET"
+    )
+BUKVE_SANDBOX_SECRET = ""
+if DEBUG or os.environ.get("BUKVE_DEMO") == "true":
+    BUKVE_SANDBOX_SECRET = os.environ.get("BUKVE_SANDBOX_SECRET") or "sandbox-" + SECRET_KEY

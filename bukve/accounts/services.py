@@ -176,7 +176,7 @@ def payment_take(
     `enforce_return_first=False`: Maribor's rule is applied where the payment is offered.
     Locks: the member, then the picked charges, then the receipt sequence.
     """
-    from bukve.circulation.services import collection_refresh, member_lock
+    from bukve.circulation.services import member_lock
 
     if method not in Payment.MONEY:
         raise ValueError(f"not a payment method: {method!r}")
@@ -203,9 +203,20 @@ def payment_take(
             receipt_number=_receipt_number(member.library_id, day),
         )  # fmt: skip
         _settle(member, picked)
-        collection_refresh(member)
+        _paid_up(member)
         payment.refresh_from_db(fields=["unallocated"])  # _settle worked on its own copy
         return payment
+
+
+def _paid_up(member: Member) -> None:
+    """What settling a member's debts ends: the "in collection" state, once all is back and
+    paid, and a registration waiting for its fee (Tolmin art. 13.a). Caller holds the
+    member lock."""
+    from bukve.circulation.services import collection_refresh
+    from bukve.members.registration import registration_fee_paid
+
+    collection_refresh(member)
+    registration_fee_paid(member=member)
 
 
 # --- corrections ------------------------------------------------------------------------------
@@ -234,7 +245,7 @@ def charge_correct(
     """Settle (part of) a charge without money: a waiver on the director's decision (Tolmin
     art. 17, 36, 58.a) or a write-off of a debt that cannot be collected. The entry settles
     only this charge and keeps who decided, when and why. Locks: member, then the charge."""
-    from bukve.circulation.services import collection_refresh, member_lock
+    from bukve.circulation.services import member_lock
 
     if kind not in (Payment.WAIVER, Payment.WRITE_OFF):
         raise ValueError(f"not a correction: {kind!r}")
@@ -252,7 +263,7 @@ def charge_correct(
         charge.open_amount -= amount
         charge.save(update_fields=["open_amount"])
         if member:
-            collection_refresh(member)
+            _paid_up(member)
         return entry
 
 
@@ -272,7 +283,7 @@ def charge_reverse(*, charge: Charge, reason: str, by: User, day: date) -> Payme
     """Cancel a charge recorded by mistake. Money paid on it is released as credit (and
     settles the member's other debts, oldest first); a reversal entry settles the rest.
     Locks: member, then the charge, then the payments that paid it."""
-    from bukve.circulation.services import collection_refresh, member_lock
+    from bukve.circulation.services import member_lock
 
     reason = _reason(reason)
     with transaction.atomic():
@@ -289,15 +300,16 @@ def charge_reverse(*, charge: Charge, reason: str, by: User, day: date) -> Payme
             payment.unallocated += paid[payment.pk]
             payment.save(update_fields=["unallocated"])
         rest = charge.open_amount + sum(paid.values(), ZERO)
+        if rest == 0:  # waived or written off in full: nothing is left to cancel
+            raise Refused("nothing_to_reverse")
         entry = _correction(member=member, library_id=charge.library_id, kind=Payment.REVERSAL,
                             amount=rest, reason=reason, by=by, day=day)  # fmt: skip
-        if rest:
-            Allocation.objects.create(payment=entry, charge=charge, amount=rest)
+        Allocation.objects.create(payment=entry, charge=charge, amount=rest)
         charge.open_amount = ZERO
         charge.save(update_fields=["open_amount"])
         if member:
             _settle(member)
-            collection_refresh(member)
+            _paid_up(member)
         return entry
 
 
@@ -390,11 +402,7 @@ def sale_record(
                 raise Refused("not_in_price_list")
             if line.quantity <= 0:
                 raise Refused("amount_not_positive")
-            units = (
-                money.started_hours(line.quantity)
-                if price.unit == "started_hour"
-                else (line.quantity)
-            )
+            units = money.sale_units(price.unit, line.quantity)
             charges.append(Charge.objects.create(
                 library=library, member=member, date=day, kind="sale", amount=price.amount * units,
                 open_amount=price.amount * units, units=units, price_code=price.code,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bukve.accounts.models import Charge
 from bukve.accounts.services import charge_record, charges_record, has_old_debt, open_debt
+from bukve.accounts.slips import notice_payments
 from bukve.catalog.models import Item
 from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.libraries.models import Branch, Library
@@ -662,9 +663,6 @@ def _notices_batch(
         for notice, group in zip(new_notices, groups.values(), strict=True)
         for loan, _ in group
     )
-    _notice_messages(
-        library, members, new_notices, [[loan for loan, _ in g] for g in groups.values()]
-    )
 
     # The charges in the order charge_record would have recorded them: for each notice,
     # the fines of its loans, then its fee.
@@ -711,6 +709,10 @@ def _notices_batch(
     if to_collection:
         Member.objects.filter(pk__in=[m.pk for m in to_collection]).update(in_collection_since=day)
     charges_record(charges=new_charges)
+    # After the charges: a notice's payment slip asks for the debt with today's fees.
+    _notice_messages(
+        library, members, new_notices, [[loan for loan, _ in g] for g in groups.values()]
+    )
     return len(groups), charges
 
 
@@ -774,8 +776,10 @@ def _notice_messages(
     library: Library, members: dict[int, Member], issued: list[Notice], loans_of: list[list[Loan]]
 ) -> None:
     """One message per notice (or hand-over to collection) to its addressee, listing its
-    items; a notice by registered mail is always a letter too (Tolmin art. 34)."""
+    items, with a UPN QR slip of the member's open debt where the library takes bank
+    transfers; a notice by registered mail is always a letter too (Tolmin art. 34)."""
     people = _people(library, members, {n.addressee_id for n in issued})
+    payments = notice_payments(library=library, issued=issued, people=people)
     messages: list[Message] = []
     for notice, group in zip(issued, loans_of, strict=True):
         messages += member_messages(
@@ -783,7 +787,8 @@ def _notice_messages(
             addressee=people[notice.addressee_id],
             kind="collection" if notice.collection else "notice",
             context={"level": notice.level, "date": notice.date, "items": loan_items(group),
-                     "registered_mail": notice.registered_mail},
+                     "registered_mail": notice.registered_mail,
+                     "payment": payments.get(notice.member_id)},
             registered_mail=notice.registered_mail, notice=notice,
         )  # fmt: skip
     Message.objects.bulk_create(messages)

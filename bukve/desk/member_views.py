@@ -92,9 +92,13 @@ def pending(request: HttpRequest) -> HttpResponse:
     look like an existing member, for the library to look at (seed 000)."""
     library = request.staff.library
     context = {
-        "restricted": Member.objects.filter(library=library, restricted=True).order_by(
-            "last_name", "first_name"
-        ),
+        "restricted": Member.objects.filter(library=library, restricted=True)
+        .exclude(registration__status=Registration.UNPAID)
+        .order_by("last_name", "first_name"),
+        # Tolmin art. 13.a: registered online, the fee not paid online yet.
+        "unpaid": Registration.objects.filter(library=library, status=Registration.UNPAID)
+        .select_related("member")
+        .order_by("-created_at"),
         "duplicates": Registration.objects.filter(library=library, status=Registration.DUPLICATE)
         .select_related("duplicate_of")
         .order_by("-created_at"),

@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bukve.accounts.models import Charge, Payment
+from bukve.accounts.pdf import pdf_response, receipt_pdf, statement_document
+from bukve.accounts.receipts import receipt_for, statement_for
 from bukve.accounts.services import charge_waive, open_debt, payment_take
+from bukve.accounts.slips import upn_qr_svg_data_uri
 from bukve.catalog.models import Item
 from bukve.circulation import services as circulation
 from bukve.circulation.models import Loan, Reservation
@@ -122,10 +125,13 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
         "reserve_form": ReserveForm(
             branches=branches, initial={"pickup_branch": request.staff.branch or branches.first()}
         ),
-        "payment_form": PaymentForm(initial={"amount": open_debt(member) or None}),
+        "payment_form": PaymentForm(member=member),
         "password_form": PortalPasswordForm(),
         "section": "members",
     }
+    from bukve.desk.money_views import member_context  # it imports this module
+
+    context.update(member_context(request, member, today, loans))
     return render(request, "desk/member.html", context)
 
 
@@ -348,7 +354,7 @@ def hold_shelf(request: HttpRequest) -> HttpResponse:
 @staff_required()
 def payment(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, member=member)
     if not form.is_valid():
         _form_errors(request, form)
         return _to_member(member, "account")
@@ -359,6 +365,7 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
             amount=form.cleaned_data["amount"],
             method=form.cleaned_data["method"],
             taken_by=request.user,
+            charges=list(form.cleaned_data["charges"]),
         )
     except Refused as refusal:
         _refused(request, refusal)
@@ -369,35 +376,52 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required()
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """A payment's receipt, to print: the charges it paid and any credit left."""
+    """A payment's receipt, to print: the charges it paid with the VAT included, any credit
+    left; a walk-in sale's too. A correction (a waiver, a reversal) shows what it settled."""
+    taken = get_object_or_404(
+        Payment.objects.select_related("member", "library", "taken_by", "reverses"),
+        pk=pk,
+        library=request.staff.library,
+    )
+    context = {"payment": taken, "member": taken.member, "section": "members",
+               "debt": open_debt(taken.member) if taken.member else None}  # fmt: skip
+    if taken.method in Payment.MONEY:
+        context["receipt"] = receipt_for(taken)
+    else:
+        allocations = taken.allocations.select_related("charge__item__record")
+        context["allocations"] = allocations.order_by("charge__date")
+    return render(request, "desk/receipt.html", context)
+
+
+@staff_required()
+def receipt_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A payment's receipt as PDF (payments of money only: a correction has no receipt)."""
     taken = get_object_or_404(
         Payment.objects.select_related("member", "library", "taken_by"),
         pk=pk,
         library=request.staff.library,
+        method__in=Payment.MONEY,
     )
-    allocations = taken.allocations.select_related("charge__item__record").order_by("charge__date")
-    context = {"payment": taken, "allocations": allocations, "member": taken.member,
-               "debt": open_debt(taken.member), "section": "members"}  # fmt: skip
-    return render(request, "desk/receipt.html", context)
+    found = receipt_for(taken)
+    return pdf_response(receipt_pdf(found), found.filename)
 
 
 @staff_required()
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     """The member's list of loans and debts, to print (Tolmin art. 24)."""
     member = _member(request, pk)
-    context = {
-        "member": member,
-        "today": timezone.localdate(),
-        "loans": member.loans.filter(status=Loan.OUT)
-        .select_related("item__record")
-        .order_by("due_date"),
-        "charges": member.charges.filter(open_amount__gt=0)
-        .select_related("item__record")
-        .order_by("date", "id"),
-        "debt": open_debt(member),
-        "section": "members",
-    }
+    found = statement_for(member, timezone.localdate())
+    slip = found.bank.slip if found.bank else None
+    context = {"member": member, "statement": found, "section": "members",
+               "qr": upn_qr_svg_data_uri(slip) if slip else None}  # fmt: skip
     return render(request, "desk/statement.html", context)
+
+
+@staff_required()
+def statement_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's loans and debts as PDF."""
+    found = statement_for(_member(request, pk), timezone.localdate())
+    return pdf_response(statement_document(found), found.filename)
 
 
 @staff_required()
@@ -413,11 +437,13 @@ def charge(request: HttpRequest, pk: int) -> HttpResponse:
         "charge": charge,
         "member": charge.member,
         "days": days,
-        "allocations": charge.allocations.select_related("payment__taken_by").order_by("id"),
         "waive_form": WaiveForm(initial={"amount": charge.open_amount}),
         "may_waive": request.staff.may(Staff.DIRECTOR) and charge.open_amount > 0,
         "section": "members",
     }
+    from bukve.desk.money_views import charge_context  # it imports this module
+
+    context.update(charge_context(request, charge))
     return render(request, "desk/charge.html", context)
 
 

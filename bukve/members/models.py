@@ -153,8 +153,10 @@ class Registration(models.Model):
     kept, not activated, for the library to look at."""
 
     PENDING, ACTIVATED, DUPLICATE = "pending", "activated", "duplicate"
+    UNPAID = "unpaid"  # activated, but the library registers online only with the fee paid
     STATUSES = [(PENDING, _("waiting for activation")), (ACTIVATED, _("activated")),
-                (DUPLICATE, _("likely a member already"))]  # fmt: skip
+                (DUPLICATE, _("likely a member already")),
+                (UNPAID, _("waiting for the online payment of the fee"))]  # fmt: skip
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     first_name = models.CharField(_("first name"), max_length=100)

@@ -5,6 +5,11 @@ their e-mail (valid for 24 hours, single use); opening it creates the member, re
 until they sign the membership statement in person (no home loans, renewals or
 interlibrary loans; the portal works at once), and a second e-mail confirms it.
 
+A library that registers online only with the annual fee paid online (Tolmin art. 13.a,
+`membership.online_registration_requires_payment`) sends the person from the activation
+page to pay; the registration waits as "unpaid" (the desk sees it) and the second e-mail
+goes when the payment provider confirms the payment (bukve/accounts/online.py).
+
 A likely duplicate of an existing member (the same name and date of birth, or the same
 e-mail) is not created twice: the person is told to contact the library, and the library
 sees the request at the desk.
@@ -24,6 +29,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bukve.accounts.models import Charge
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member, Registration
@@ -105,7 +111,10 @@ def registration_link_resend(*, library: Library, email: str) -> Registration | 
 
 def registration_activate(*, token: str, today: date | None = None) -> Registration:
     """Open the activation link: create the member (restricted until signed in person) and
-    send the welcome e-mail with the member's data and restrictions.
+    send the welcome e-mail with the member's data and restrictions; where the fee must be
+    paid online first, the registration waits as "unpaid" and the e-mail waits for the
+    payment. Opening the link again while unpaid (within its 24 hours) returns it again, to
+    pay.
 
     Refuses a link that is malformed, older than 24 hours (`link_expired`) or used already
     (`link_used`). Locks: the registration."""
@@ -115,12 +124,14 @@ def registration_activate(*, token: str, today: date | None = None) -> Registrat
         registration = Registration.objects.select_for_update().filter(pk=pk).first()
         if registration is None or registration.link_sent_at is None:
             raise Refused("link_invalid")
-        if registration.status != Registration.PENDING:
+        if registration.status not in (Registration.PENDING, Registration.UNPAID):
             raise Refused("link_used")
         if sent != registration.link_sent_at.isoformat():
             raise Refused("link_expired")  # a newer link was sent since
         if timezone.now() - registration.link_sent_at > LINK_VALID:
             raise Refused("link_expired")
+        if registration.status == Registration.UNPAID:  # back to pay, unless paid meanwhile
+            return registration_fee_paid(member=registration.member) or registration
         duplicate = _duplicate_of(registration.library, registration.first_name,
                                   registration.last_name, registration.born,
                                   registration.email)  # fmt: skip
@@ -141,16 +152,50 @@ def registration_activate(*, token: str, today: date | None = None) -> Registrat
             password_hash=registration.password,
             today=today,
         )
-        registration.status = Registration.ACTIVATED
+        membership = policy_for(registration.library, today).data.get("membership", {})
+        must_pay = membership.get("online_registration_requires_payment")
+        unpaid = must_pay and registration_fee(member) is not None
+        registration.status = Registration.UNPAID if unpaid else Registration.ACTIVATED
         registration.member = member
         registration.activated_at = timezone.now()
         registration.save(update_fields=["status", "member", "activated_at"])
-        message_queue(
-            library=registration.library, kind="welcome", channel="email", to=member.email,
-            language=member.language, context={"member": member, "library": member.library},
-            member=member,
-        )  # fmt: skip
+        if not unpaid:
+            _welcome(member)
         return registration
+
+
+def registration_fee(member: Member) -> Charge | None:
+    """The membership fee the member still owes (the newest), to pay on the activation page."""
+    return (
+        Charge.objects.filter(member=member, kind="membership", open_amount__gt=0)
+        .order_by("-date", "-id")
+        .first()
+    )
+
+
+def registration_fee_paid(*, member: Member) -> Registration | None:
+    """Complete a registration that waited for its fee once the fee is paid (called when a
+    payment is booked, or the activation link is opened again): it is activated and the
+    welcome e-mail is queued. Locks the registration (after the member, when booking)."""
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(member=member, status=Registration.UNPAID)
+        .first()
+    )
+    if registration is None or registration_fee(member) is not None:
+        return None
+    registration.status = Registration.ACTIVATED
+    registration.save(update_fields=["status"])
+    _welcome(member)
+    return registration
+
+
+def _welcome(member: Member) -> None:
+    message_queue(
+        library=member.library, kind="welcome", channel="email", to=member.email,
+        language=member.language, context={"member": member, "library": member.library},
+        member=member,
+    )  # fmt: skip
 
 
 def registration_token(registration: Registration) -> str:

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from bukve.accounts.slips import upn_qr_png
 from bukve.notices.letters import letter_pdf
 from bukve.notices.models import Message
 
 SMS_TIMEOUT = 10  # seconds
+UPN_ATTACHMENT = "upn-qr.png"
 
 
 class ChannelError(Exception):
@@ -32,8 +34,12 @@ def send(message: Message, now: datetime) -> str:
 
 
 def send_email(message: Message, now: datetime) -> str:
-    """Over SMTP with Django's e-mail framework (EMAIL_* settings, with EMAIL_TIMEOUT)."""
-    EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to]).send()
+    """Over SMTP with Django's e-mail framework (EMAIL_* settings, with EMAIL_TIMEOUT). A
+    notice's UPN QR payment slip goes along as the attachment upn-qr.png."""
+    email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
+    if message.upn:
+        email.attach(UPN_ATTACHMENT, upn_qr_png(message.upn), "image/png")
+    email.send()
     return f"accepted for {message.to} by {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
 
 

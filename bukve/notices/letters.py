@@ -1,5 +1,6 @@
 """Letters as PDF (reportlab): the library's name and address, the addressee, the date, the
-subject and the text, and for notices the table of items not returned. Tolmin's 3rd and 4th
+subject and the text, and for notices the table of items not returned and, where the library
+takes bank transfers, the UPN QR payment slip of the member's debt. Tolmin's 3rd and 4th
 notice go by registered mail and are marked so (Tolmin art. 34)."""
 
 from __future__ import annotations
@@ -17,14 +18,28 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
+from bukve.accounts.slips import payment_text, upn_qr_png
+from bukve.libraries.services import policy_for
 from bukve.notices.models import Message
+from bukve.rules.upn import parse_payload
 
 # Where a template puts the table of items in a letter (messages/_items.txt).
 ITEMS = "[[items]]"
 # The postal marking of registered mail in Slovenia, the same whatever the member's language.
 REGISTERED = "PRIPOROČENO"
+# The QR code's side, its quiet zone included: 85 modules of a version-15 code at about 0.47
+# mm, close to the UPN QR form's code.
+QR_SIDE = 40 * mm
 
 
 @cache
@@ -77,6 +92,8 @@ def letter_pdf(message: Message) -> bytes:
                 story.append(Paragraph(_lines(after.strip()), normal))
         if ITEMS not in message.body and message.items:
             story.append(table)
+        if message.upn:
+            story.append(_payment(message, day, normal, bold))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=message.subject, author=library.name,
                             leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
@@ -100,3 +117,20 @@ def _items_table(message: Message, font: str, style: ParagraphStyle) -> Table:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))  # fmt: skip
     return table
+
+
+def _payment(
+    message: Message, day: date, normal: ParagraphStyle, bold: ParagraphStyle
+) -> KeepTogether:
+    """How to pay the debt by bank transfer, beside the UPN QR code to scan, kept on one
+    page. Caller holds the message's language."""
+    slip = parse_payload(message.upn)
+    first = policy_for(message.library, day).return_noticed_items_before_paying
+    heading, *lines = payment_text(slip, attached=False, return_first=first)
+    tight = ParagraphStyle("tight", parent=normal, spaceAfter=2)
+    text = [Paragraph(escape(heading), bold)] + [Paragraph(escape(line), tight) for line in lines]
+    code = Image(io.BytesIO(upn_qr_png(slip)), width=QR_SIDE, height=QR_SIDE)
+    table = Table([[text, code]], colWidths=[125 * mm, 45 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (0, 0), 0)]))  # fmt: skip
+    return KeepTogether([Spacer(1, 6 * mm), table])

@@ -55,6 +55,10 @@ class Message(models.Model):
     body = models.TextField()
     # The items a letter lists in its table: [{"barcode", "title", "due"}] (due: ISO date).
     items = models.JSONField(default=list, blank=True)
+    # The UPN QR payload of the payment slip a notice carries (bukve/rules/upn.py), made from
+    # the member's open debt when the notice was built; the letter prints it and the e-mail
+    # attaches it. Empty: no slip.
+    upn = models.TextField(blank=True, default="")
     status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -21,6 +21,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
+from bukve.accounts.slips import payment_text
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
@@ -57,13 +58,23 @@ def message_build(
     """The message rendered and not yet saved (the daily run saves its messages in bulk).
 
     The templates see `context` with `library` and `channel` added; `items` in the context
-    ({"barcode", "title", "due"}) are also kept on the message for a letter's table."""
+    ({"barcode", "title", "due"}) are also kept on the message for a letter's table. A
+    `payment` in the context (bukve/accounts/slips.py, `notice_payments`) puts its UPN QR
+    slip on a letter or an e-mail: the e-mail's text gets the payment details before the
+    signature and the QR code goes as an attachment; the letter prints both (letters.py)."""
     if channel not in dict(Message.CHANNELS):
         raise ValueError(f"unknown channel {channel!r}")
     context = {"library": library, "channel": channel, **context}
+    payment = context.get("payment") if channel != Message.SMS else None
     with translation.override(language):
         subject = " ".join(_render(f"messages/{kind}.subject.txt", context).split())
         body = _render(f"messages/{kind}.txt", context)
+        if payment and channel == Message.EMAIL:
+            signature = _render("messages/_signature.txt", context).strip()
+            text = "\n".join(payment_text(payment["slip"], attached=True,
+                                           return_first=payment["return_first"]))  # fmt: skip
+            head, mark, tail = body.rpartition(signature) if signature else ("", "", "")
+            body = f"{head.rstrip()}\n\n{text}\n\n{mark}{tail}" if mark else f"{body}\n\n{text}"
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in body.splitlines()))
     items = [
         {"barcode": i["barcode"], "title": i["title"], "due": i["due"].isoformat()}
@@ -71,7 +82,7 @@ def message_build(
     ]
     return Message(library=library, member=member, notice=notice, kind=kind, channel=channel,
                    to=to, language=language, subject=subject[:300], body=body.strip() + "\n",
-                   items=items)  # fmt: skip
+                   items=items, upn=payment["upn"] if payment else "")  # fmt: skip
 
 
 def message_queue(

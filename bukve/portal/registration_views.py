@@ -6,14 +6,19 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from bukve.accounts.online import online_payment_start
+from bukve.accounts.providers import payment_provider
 from bukve.members.models import Registration
 from bukve.members.registration import (
     Applicant,
     registration_activate,
+    registration_fee,
     registration_link_resend,
     registration_submit,
 )
+from bukve.portal.access import ACTING_FOR, MEMBER
 from bukve.portal.registration_forms import NewLinkForm, RegistrationForm
 from bukve.refusals import Refused
 
@@ -49,14 +54,36 @@ def register_sent(request: HttpRequest) -> HttpResponse:
 
 
 def register_activate(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the link creates the member and shows the card number (seed 000, step 3)."""
+    """Opening the link creates the member and shows the card number (seed 000, step 3),
+    and the membership fee to pay online or later at the library (step 4). The member is
+    logged in to Moja knjižnica, where online payment happens. A library that registers
+    online only with the fee paid online (Tolmin art. 13.a) sends them straight to pay."""
     try:
         registration = registration_activate(token=token)
     except Refused as refusal:
         return render(request, "portal/register_link.html", {"refusal": refusal}, status=410
                       if refusal.code in ("link_expired", "link_used") else 400)  # fmt: skip
     member = registration.member
-    return render(request, "portal/register_done.html", {"member": member})
+    request.session.cycle_key()
+    request.session[MEMBER] = member.pk
+    request.session.pop(ACTING_FOR, None)
+    fee = registration_fee(member)
+    must_pay = registration.status == Registration.UNPAID
+    refusal = None
+    if must_pay and fee is not None:
+        try:
+            _order, url = online_payment_start(member=member, charges=[fee], purpose="membership",
+                                               day=timezone.localdate())  # fmt: skip
+        except Refused as error:
+            refusal = error
+        else:
+            return redirect(url)
+    return render(
+        request,
+        "portal/register_done.html",
+        {"member": member, "fee": fee, "must_pay": must_pay, "refusal": refusal,
+         "online": payment_provider() is not None},
+    )  # fmt: skip
 
 
 def register_new_link(request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from bukve.portal import membership_views, views
+from bukve.portal import membership_views, money_views, views
 from bukve.portal import registration_views as registration
 
 app_name = "portal"
@@ -22,6 +22,7 @@ urlpatterns = [
     path("membership/", membership_views.membership, name="membership"),
     path("membership/renew/", membership_views.renew, name="membership_renew"),
     path("membership/data/", membership_views.data_download, name="data_download"),
+    path("pay/", include("bukve.portal.payment_urls")),
     path("register/", registration.register, name="register"),
     path("register/sent/", registration.register_sent, name="register_sent"),
     path("register/new-link/", registration.register_new_link, name="register_new_link"),
@@ -30,4 +31,6 @@ urlpatterns = [
         registration.register_activate,
         name="register_activate",
     ),
+    path("account/statement.pdf", money_views.statement_download, name="statement_pdf"),
+    path("account/receipts/<int:payment_id>.pdf", money_views.receipt_download, name="receipt_pdf"),
 ]

@@ -44,6 +44,7 @@ from bukve.portal.access import (
 )
 from bukve.portal.cards import barcode_svg, qr_svg
 from bukve.portal.forms import LoginForm, PasswordForm, PreferencesForm
+from bukve.portal.payment_views import pay_offer
 from bukve.portal.queries import (
     catalogue_search,
     copy_to_reserve,
@@ -310,6 +311,7 @@ def account(request: MemberRequest) -> HttpResponse:
             "charges": charges.order_by("-date", "-id"),
             "debt": open_debt(member),
             "payments": Payment.objects.filter(member=member).order_by("-date", "-id"),
+            "pay": pay_offer(member, timezone.localdate()),
         },
     )
 

@@ -33,6 +33,12 @@ def started_hours(minutes: int) -> int:
     return -(-minutes // 60)
 
 
+def sale_units(unit: str, quantity: int) -> int:
+    """The units a price-list line charges: the quantity, or for a rental per started hour
+    (the quantity is then in minutes) the hours begun."""
+    return started_hours(quantity) if unit == "started_hour" else quantity
+
+
 def vat_included(amount: Decimal, rate: Decimal) -> Decimal:
     """The VAT contained in a price that includes it: 15.00 at 20 % holds 2.50."""
     return (amount * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -222,6 +222,9 @@ class Policy:
     data: Mapping[str, Any]
     prices: Mapping[str, PriceItem] = field(default_factory=dict)
     vat: Vat = field(default_factory=Vat)
+    # Charged when a library hands members over to collection itself, yearly (Tolmin
+    # art. 41-42); a ladder's collection step has its own fee.
+    collection_fee: Decimal = Decimal("0.00")
 
     def branch(self, branch_id: str) -> Branch:
         for branch in self.branches:
@@ -501,6 +504,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     c = top.table("circulation")
     h = top.table("holds")
     lost = top.table("lost")
+    collection = top.table("collection", {})
     policy = Policy(
         id=top.str("id"),
         name=top.str("name"),
@@ -529,11 +533,12 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         data=data,
         prices=_prices(top.list("prices", []), top.key("prices")),
         vat=_vat(top.table("vat", {})),
+        collection_fee=collection.money("fee", "0.00"),
     )
     # Sections read by other parts of Bukve (payment, messages) are kept as plain data.
     for name in ("payment", "holds_extra", "messages"):
         top.raw(name, None)
-    for reader in (c, h, lost, top):
+    for reader in (c, h, lost, collection, top):
         reader.done()
     named = {p.group for p in policy.prices.values()} | set(policy.prices)
     for group in policy.vat.rates:

@@ -1,0 +1,80 @@
+"""The desk's bank statement import: upload a CSV of incoming transfers and see which rows
+became payments of which members, which matched nobody, and which were imported before
+(bukve/accounts/bank.py). The director (or an administrator) imports: it books money.
+
+A file with a bad row is refused whole; the page lists each bad row's line and reason.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bukve.accounts.bank import (
+    IMPORTED_BEFORE,
+    MATCHED,
+    UNMATCHED,
+    BankFileError,
+    bank_statement_import,
+    statement_decode,
+)
+from bukve.accounts.models import BankTransaction
+from bukve.desk.access import staff_required
+from bukve.desk.templatetags.bukve import money
+from bukve.libraries.models import Staff
+
+MAX_BYTES = 5 * 1024 * 1024  # a month of a library's transfers is far less
+
+
+class BankStatementForm(forms.Form):
+    statement = forms.FileField(
+        label=gettext_lazy("Bank statement (CSV)"),
+        help_text=gettext_lazy(
+            "Columns: date, amount, reference, payer, transaction id. Rows already imported "
+            "are skipped."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean_statement(self) -> str:
+        upload = self.cleaned_data["statement"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
+        try:
+            return statement_decode(upload.read())
+        except BankFileError:
+            raise forms.ValidationError(_("The file is not a text (CSV) file.")) from None
+
+
+@staff_required(Staff.DIRECTOR)
+def bank_import(request: HttpRequest) -> HttpResponse:
+    """Upload a statement; the result is shown at once (not redirected): what was booked."""
+    library = request.staff.library  # type: ignore[attr-defined]
+    form = BankStatementForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = bank_statement_import(library=library, text=form.cleaned_data["statement"],
+                                       by=request.user)  # fmt: skip
+        if result.bad:
+            messages.error(request, _("Nothing was imported: the file has rows that cannot be "
+                                      "read. Correct them and import the file again."))  # fmt: skip
+        else:
+            matched, unmatched = result.of(MATCHED), result.of(UNMATCHED)
+            messages.success(
+                request,
+                _("%(matched)s payments booked (%(amount)s), %(unmatched)s rows without a "
+                  "member, %(before)s rows imported before.")
+                % {"matched": len(matched), "amount": money(result.booked),
+                   "unmatched": len(unmatched), "before": len(result.of(IMPORTED_BEFORE))},
+            )  # fmt: skip
+    kept = (
+        BankTransaction.objects.filter(library=library, status=BankTransaction.UNMATCHED)
+        .select_related("imported_by")
+        .order_by("-date", "-id")[:100]
+    )
+    context = {"form": form, "result": result, "unmatched": kept, "section": "money"}
+    return render(request, "desk/bank.html", context)

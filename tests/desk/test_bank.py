@@ -1,0 +1,83 @@
+"""The desk's bank statement page: the director uploads a CSV and sees which transfers became
+payments and which matched no member; a file with bad rows is refused, row by row."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from bukve.accounts.models import BankTransaction, Payment
+from bukve.accounts.services import charge_record
+from bukve.libraries.models import Staff
+
+URL = "/desk/money/bank/"
+
+
+@pytest.fixture
+def maribor(load_library):
+    return load_library("maribor")
+
+
+@pytest.fixture
+def ana(maribor, make_member):
+    ana = make_member(maribor, "MB000123", first_name="Ana", last_name="Novak")
+    charge_record(member=ana, day=date(2026, 4, 1), kind="service", amount=Decimal("12.30"))
+    return ana
+
+
+def upload(text: str) -> dict[str, SimpleUploadedFile]:
+    return {"statement": SimpleUploadedFile("izpisek.csv", text.encode(), "text/csv")}
+
+
+def test_the_director_imports_a_statement_and_sees_what_became_of_each_row(
+    maribor, ana, staff_client
+) -> None:
+    # given
+    client = staff_client(maribor, Staff.DIRECTOR)
+    text = ("datum;znesek;sklic;plačnik;id transakcije\n"
+            "04.05.2026;12,30;SI00 000123;Ana Novak;T1\n"
+            "04.05.2026;9,99;SI00 555555;Neznan Plačnik;T2\n")  # fmt: skip
+
+    # when
+    response = client.post(URL, upload(text))
+
+    # then
+    assert response.status_code == 200
+    page = response.content.decode()
+    payment = Payment.objects.get(member=ana)
+    assert f"/desk/members/{ana.pk}/" in page and f"/desk/payments/{payment.pk}/receipt/" in page
+    assert "Neznan Plačnik" in page and 'data-testid="unmatched"' in page
+    assert BankTransaction.objects.filter(status="unmatched", bank_id="T2").exists()
+
+    # and the same file again books nothing
+    client.post(URL, upload(text))
+    assert Payment.objects.count() == 1
+
+
+def test_a_file_with_bad_rows_is_refused_and_the_rows_named(maribor, ana, staff_client) -> None:
+    client = staff_client(maribor, Staff.DIRECTOR)
+
+    response = client.post(URL, upload("2026-05-04;12,3x;SI00 000123;Ana;T1\n"))
+
+    page = response.content.decode()
+    assert 'data-testid="bad-rows"' in page and "amount_invalid" in page and "12,3x" in page
+    assert not BankTransaction.objects.exists()
+
+
+def test_circulation_staff_may_not_import(maribor, staff_client) -> None:
+    assert staff_client(maribor, Staff.CIRCULATION).get(URL).status_code == 403
+
+
+def test_the_page_shows_the_form_and_earlier_unmatched_transfers(maribor, staff_client) -> None:
+    BankTransaction.objects.create(library=maribor, bank_id="OLD-1", date=date(2026, 4, 2),
+                                   amount=Decimal("3.00"), payer="Stari Plačnik",
+                                   status="unmatched")  # fmt: skip
+
+    response = staff_client(maribor, Staff.ADMINISTRATOR).get(URL)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'enctype="multipart/form-data"' in page and "Stari Plačnik" in page
