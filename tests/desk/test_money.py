@@ -208,7 +208,7 @@ def test_it_reverses_a_payment_and_a_charge_with_their_reasons(staff_client, vel
 
     # when: a branch head reverses the payment (the card was declined)
     head = staff_client(velenje, Staff.BRANCH_HEAD)
-    assert "Reverse the payment" in page(head.get(reverse("desk:member", args=[ana.pk])))
+    assert "Storniraj plačilo" in page(head.get(reverse("desk:member", args=[ana.pk])))
     head.post(pay_back, {"reason": "The card was declined"})
 
     # then: the charge is open again
@@ -234,7 +234,7 @@ def test_it_reverses_a_payment_and_a_charge_with_their_reasons(staff_client, vel
     for words in ("The card was declined", "Recorded twice", "velenje-branch_head",
                   "velenje-circulation", paid.receipt_number):  # fmt: skip
         assert words in text
-    assert "Reverse the charge" not in text  # done already
+    assert "Storniraj terjatev" not in text  # done already
 
 
 def test_it_gives_a_reversed_charges_payment_back_as_credit(staff_client, velenje, make_member):
@@ -255,7 +255,7 @@ def test_it_gives_a_reversed_charges_payment_back_as_credit(staff_client, velenj
     assert other.open_amount == Decimal("0.00")
     assert ledger_check() == []
     text = page(head.get(reverse("desk:charge", args=[wrong.pk])))
-    assert "released as credit" in text and "Not ours" in text
+    assert "sproščeno kot dobroimetje" in text and "Not ours" in text
 
 
 # --- installment plans ----------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_the_notice_e_mail_attaches_the_slip_and_says_how_to_pay(
     assert MARIBOR_IBAN in body and "SI00 000777" in body and "upn-qr.png" in body
     assert body.index("SI00 000777") < body.index("MB000777 (Ana Novak)")  # the signature
     # Maribor: a notice's fee is to be paid once the items are back
-    assert "return the items first" in body
+    assert "najprej vrnete gradivo" in body  # Ana reads Slovenian
     [attachment] = list(email.iter_attachments())
     assert (attachment.get_filename(), attachment.get_content_type()) == (
         UPN_ATTACHMENT, "image/png"
