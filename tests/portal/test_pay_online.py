@@ -76,8 +76,13 @@ def test_a_member_pays_picked_charges_online(client, ana, log_in):
     # and until the bank confirms, the return page waits (and looks again)
     waiting = page(client.get(f"/moja/pay/return/{order.reference}/"))
     assert '<meta http-equiv="refresh"' in waiting
-    assert sl("Waiting for the payment provider to confirm the payment. This page looks again "
-              "every few seconds.") in waiting
+    assert (
+        sl(
+            "Waiting for the payment provider to confirm the payment. This page looks again "
+            "every few seconds."
+        )
+        in waiting
+    )
     assert Payment.objects.count() == 0
 
     # when: she presses Pay at the bank
