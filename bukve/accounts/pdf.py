@@ -208,8 +208,8 @@ def statement_document(statement: Statement) -> bytes:
         for loan in statement.loans:
             due = day_text(loan.due_date) + (f" ({_('overdue')})" if loan.overdue else "")
             notice = str(loan.notice_level) if loan.notice_level else ""
-            rows.append([loan.barcode, s.p(loan.title, s.cell), due, notice])
-        story.append(s.table(rows, [30 * mm, 80 * mm, 35 * mm, 15 * mm]))
+            rows.append([loan.barcode, s.p(loan.title, s.cell), s.p(due, s.cell), notice])
+        story.append(s.table(rows, [25 * mm, 75 * mm, 42 * mm, 18 * mm]))
     else:
         story.append(s.p(_("None.")))
 
@@ -221,7 +221,7 @@ def statement_document(statement: Statement) -> bytes:
             for c in statement.charges
         ]
         rows.append([_("Total open debt"), "", "", money(statement.debt)])
-        story.append(s.table(rows, [25 * mm, 95 * mm, 20 * mm, 20 * mm], numbers=2, total=True))
+        story.append(s.table(rows, [25 * mm, 85 * mm, 25 * mm, 25 * mm], numbers=2, total=True))
     else:
         story.append(s.p(_("None.")))
     if statement.credit > 0:

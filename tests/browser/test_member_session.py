@@ -97,3 +97,41 @@ def test_the_card_on_the_phone_can_be_scanned(page, load_library, make_member):
         pytest.fail("zbarimg is not installed (apt-get install zbar-tools)")
     read = subprocess.run([zbarimg, "--quiet", str(screen)], capture_output=True, text=True)
     assert sorted(read.stdout.split()) == ["CODE-128:TO0042", "QR-Code:TO0042"]
+
+
+@pytest.mark.phone
+def test_a_member_pays_a_fine_online(page, load_library, make_member):
+    # given: Eva in Velenje owes a 1.20 fine and a 3.00 notice fee
+    from decimal import Decimal
+
+    from bukve.accounts.models import Payment
+    from bukve.accounts.services import charge_record, open_debt
+
+    today = timezone.localdate()
+    velenje = load_library("velenje")
+    eva = make_member(velenje, "VE0042", first_name="Eva", last_name="Horvat")
+    member_password_set(member=eva, password="knjiznica-2026")
+    fine = charge_record(member=eva, day=today, kind="fine", amount=Decimal("1.20"))
+    charge_record(member=eva, day=today, kind="notice", amount=Decimal("3.00"))
+    page.go("/moja/")
+    page.locator("select[name=library]").select_option(label=velenje.name)
+    page.get_by_label("Številka izkaznice ali e-pošta").fill("VE0042")
+    page.get_by_label("Geslo").fill("knjiznica-2026")
+    page.get_by_role("button", name="Prijava").click()
+
+    # when: she ticks only the fine and pays it at the (sandbox) bank
+    page.get_by_role("link", name="Račun").click()
+    page.locator(f"input[name=charge]:not([value='{fine.pk}'])").uncheck()
+    page.shot("pay-choose")
+    page.get_by_role("button", name="Plačaj prek spleta").last.click()
+    expect(page.get_by_text("1,20 €").first).to_be_visible()
+    page.shot("pay-bank")
+    page.get_by_role("button", name="Plačaj").click()
+
+    # then: back in Moja knjižnica the payment is confirmed with its receipt
+    expect(page.get_by_text("Plačano, hvala.")).to_be_visible()
+    page.shot("pay-done")
+    payment = Payment.objects.get(member=eva)
+    assert (payment.method, payment.amount) == ("online", Decimal("1.20"))
+    expect(page.get_by_text(payment.receipt_number)).to_be_visible()
+    assert open_debt(eva) == Decimal("3.00")
