@@ -70,6 +70,7 @@ SENTENCES = {
     "education_needs_consent": _("The education level is kept only with the member's consent."),
     "charge_not_open": _("A chosen charge is already paid or is not this member's."),
     "already_reversed": _("This entry has already been reversed."),
+    "already_booked": _("This transfer has already been booked as a payment."),
     "nothing_to_reverse": _(
         "This charge was waived or written off in full; there is nothing left to reverse."
     ),

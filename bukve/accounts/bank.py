@@ -37,6 +37,7 @@ from bukve.accounts.models import BankTransaction, Payment
 from bukve.accounts.services import payment_take
 from bukve.libraries.models import Library
 from bukve.members.models import Member
+from bukve.refusals import Refused
 from bukve.rules.upn import reference_digits
 
 MAX_AMOUNT = Decimal("9999999.99")  # Payment.amount: 9 digits, 2 places
@@ -391,3 +392,25 @@ def _book(library: Library, parsed: list[StatementRow], by: User | None) -> Impo
         else:
             result.rows.append(ImportedRow(row, IMPORTED_BEFORE))
     return result
+
+
+def bank_transaction_assign(
+    *, transaction_line: BankTransaction, member: Member, by: User | None
+) -> Payment:
+    """Book a transfer that matched no member (a wrong or missing reference) as a payment of
+    the member staff recognise from the payer's name or the purpose. Locks: the member, then
+    the transfer; refuses one that is booked already (`already_booked`) or another library's
+    member (`not_a_member`)."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        line = BankTransaction.objects.select_for_update().get(pk=transaction_line.pk)
+        if member.library_id != line.library_id:
+            raise Refused("not_a_member")
+        if line.status != BankTransaction.UNMATCHED:
+            raise Refused("already_booked")
+        payment = payment_take(member=member, day=line.date, amount=line.amount,
+                               method="transfer", taken_by=by, note=f"bank {line.bank_id}",
+                               enforce_return_first=False)  # fmt: skip
+        line.member, line.payment, line.status = member, payment, BankTransaction.MATCHED
+        line.save(update_fields=["member", "payment", "status"])
+        return payment

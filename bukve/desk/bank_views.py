@@ -10,9 +10,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from bukve.accounts.bank import (
     IMPORTED_BEFORE,
@@ -20,12 +21,15 @@ from bukve.accounts.bank import (
     UNMATCHED,
     BankFileError,
     bank_statement_import,
+    bank_transaction_assign,
     statement_decode,
 )
 from bukve.accounts.models import BankTransaction
 from bukve.desk.access import staff_required
 from bukve.desk.templatetags.bukve import money
 from bukve.libraries.models import Staff
+from bukve.members.models import Member
+from bukve.refusals import Refused
 
 MAX_BYTES = 5 * 1024 * 1024  # a month of a library's transfers is far less
 
@@ -78,3 +82,26 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, "result": result, "unmatched": kept, "section": "money"}
     return render(request, "desk/bank.html", context)
+
+
+@require_POST
+@staff_required(Staff.DIRECTOR)
+def bank_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book a transfer that matched no member as a payment of the member with the card
+    number staff enter (they know the payer, the reference was wrong or missing)."""
+    library = request.staff.library  # type: ignore[attr-defined]
+    line = get_object_or_404(BankTransaction, pk=pk, library=library)
+    card = request.POST.get("card", "").strip()
+    member = Member.objects.filter(library=library, card_number=card).first() if card else None
+    if member is None:
+        messages.error(request, _("No member with this card number."))
+        return redirect("desk:money_bank")
+    try:
+        payment = bank_transaction_assign(transaction_line=line, member=member, by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.sentence)
+    else:
+        messages.success(request, _("%(amount)s booked to %(member)s, receipt %(number)s.")
+                         % {"amount": money(payment.amount), "member": member,
+                            "number": payment.receipt_number})  # fmt: skip
+    return redirect("desk:money_bank")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("collection/export/", money_views.collection_export, name="money_collection_export"),
     path("collection/hand-over/", money_views.collection_hand_over, name="money_hand_over"),
     path("bank/", bank_views.bank_import, name="money_bank"),
+    path("bank/<int:pk>/assign/", bank_views.bank_assign, name="money_bank_assign"),
 ]

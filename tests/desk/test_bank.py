@@ -81,3 +81,26 @@ def test_the_page_shows_the_form_and_earlier_unmatched_transfers(maribor, staff_
     assert response.status_code == 200
     page = response.content.decode()
     assert 'enctype="multipart/form-data"' in page and "Stari Plačnik" in page
+
+
+def test_the_director_books_an_unmatched_transfer_to_the_member_it_was_from(
+    maribor, ana, staff_client
+) -> None:
+    # given: Ana paid with a mistyped reference
+    client = staff_client(maribor, Staff.DIRECTOR)
+    client.post(URL, upload("2026-05-04;12,30;SI00 999;Ana Novak;T7\n"))
+    line = BankTransaction.objects.get(bank_id="T7")
+    assign = f"{URL}{line.pk}/assign/"
+
+    # when: a wrong card number, then hers
+    client.post(assign, {"card": "MB999999"})
+    client.post(assign, {"card": "MB000123"})
+
+    # then: booked once, as a transfer that pays her debt
+    line.refresh_from_db()
+    payment = Payment.objects.get(member=ana)
+    assert (line.status, line.member, line.payment) == ("matched", ana, payment)
+    assert (payment.method, payment.amount, payment.date) == ("transfer", Decimal("12.30"),
+                                                              date(2026, 5, 4))  # fmt: skip
+    client.post(assign, {"card": "MB000123"})
+    assert Payment.objects.count() == 1
