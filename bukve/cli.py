@@ -30,8 +30,7 @@ def _migrate() -> None:
     from django.core.management import call_command
 
     settings.VAR_DIR.mkdir(exist_ok=True)
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
+    call_command("migrate", verbosity=0, interactive=False)  # also makes the cache table
 
 
 def _fail(command: str, message: str) -> int:

@@ -18,7 +18,8 @@ from bukve.members.models import Member
 def home(request: HttpRequest) -> HttpResponse:
     """What Bukve is, the libraries it holds with a few numbers, and where to go next."""
     today = timezone.localdate()
-    members = dict(Member.objects.values_list("library").annotate(n=Count("id")))
+    people = Member.objects.filter(age_group="")  # not the purged members' statistics
+    members = dict(people.values_list("library").annotate(n=Count("id")))
     items = dict(Item.objects.values_list("library").annotate(n=Count("id")))
     loans = {
         row["library"]: row

@@ -96,3 +96,18 @@ def test_it_refuses_an_unknown_library_for_the_daily_run(tmp_path):
 
     assert result.returncode == 2
     assert result.stderr.strip() == "bukve daily: unknown library 'ljubljana'"
+
+
+def test_a_plain_migrate_also_makes_the_cache_table(tmp_path):
+    # given: a new database
+    import sqlite3
+
+    database = tmp_path / "bukve.sqlite3"
+
+    # when: only Django's migrate is run, as a deployment script would
+    result = bukve("manage", "migrate", "--verbosity", "0", database=database)
+
+    # then: the cache (login throttling) has its table
+    assert result.returncode == 0, result.stderr
+    tables = sqlite3.connect(database).execute("SELECT name FROM sqlite_master").fetchall()
+    assert ("bukve_cache",) in tables

@@ -669,7 +669,6 @@ def _notices_batch(
     new_charges: list[Charge] = []
     noticed: list[Loan] = []
     to_collection: list[Member] = []
-    charges = 0
     for notice, ((member_id, level, collection), group) in zip(new_notices, groups.items(),
                                                               strict=True):  # fmt: skip
         member = members[member_id]
@@ -692,7 +691,6 @@ def _notices_batch(
                             stretch_from=loan.due_date,
                         ))  # fmt: skip
                 loan.fine_closed = True
-                charges += 1
             _schedule_notice(loan, policy)
             noticed.append(loan)
         if collection and member.in_collection_since is None:
@@ -703,7 +701,6 @@ def _notices_batch(
                 member=member, date=day, kind="collection" if collection else "notice",
                 amount=step.fee, notice=notice, level=None if collection else level,
             ))  # fmt: skip
-            charges += 1
     _loans_update(noticed, ["notice_level", "last_notice_date", "handed_over_date",
                             "fine_closed", "next_notice_date"])  # fmt: skip
     if to_collection:
@@ -713,7 +710,7 @@ def _notices_batch(
     _notice_messages(
         library, members, new_notices, [[loan for loan, _ in g] for g in groups.values()]
     )
-    return len(groups), charges
+    return len(groups), len(new_charges)
 
 
 def _loans_update(loans_: list[Loan], fields: list[str]) -> None:

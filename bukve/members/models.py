@@ -76,6 +76,8 @@ class Member(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint("library", "card_number", name="member_card_unique")]
+        # The daily run's "membership about to expire" looks members up by this date.
+        indexes = [models.Index(fields=["library", "expires"])]
 
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()

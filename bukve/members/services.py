@@ -159,9 +159,10 @@ def member_authenticate(*, library: Library, login: str, password: str) -> Membe
 
 def member_search(library: Library, text: str) -> QuerySet[Member]:
     """Members of the library by card number (exact), date of birth (d. m. yyyy or
-    yyyy-mm-dd) or name (every word must match the first or last name)."""
+    yyyy-mm-dd) or name (every word must match the first or last name). The anonymous
+    members that keep purged members' statistics are not people, and are never found."""
     text = text.strip()
-    members = Member.objects.filter(library=library)
+    members = Member.objects.filter(library=library, age_group="")
     if not text:
         return members.none()
     by_card = members.filter(card_number__iexact=text)

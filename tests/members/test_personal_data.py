@@ -19,6 +19,7 @@ from bukve.members.personal_data import (
     member_education_set,
     members_purge,
 )
+from bukve.members.services import member_search
 from bukve.refusals import Refused
 
 TODAY = date(2026, 6, 10)
@@ -91,6 +92,8 @@ def test_it_purges_exactly_the_members_whose_data_may_go(tolmin, make_member, ma
     assert fine.member == anonymous and fine.open_amount == 0
     assert Payment.objects.get().member == anonymous
     assert not Member.objects.filter(pk__in=[gone.pk, left.pk]).exists()
+    # the anonymous member is statistics, not a person: the desk never finds it
+    assert not member_search(tolmin, anonymous.card_number).exists()
 
     # and: a second run finds nothing; the debtor goes once the debt is paid
     assert members_purge(library=tolmin, today=TODAY) == 0
