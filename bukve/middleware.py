@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import unquote
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -23,3 +28,32 @@ class LanguageMiddleware(LocaleMiddleware):
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
         return None
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+        return True
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        return any("\x00" in key or "\x00" in value
+                   for key, values in request.POST.lists() for value in values)  # fmt: skip
+    return False
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RejectNulMiddleware:
+    """A NUL character in the address, the query or a form is never meant (no page takes
+    one, and PostgreSQL cannot store or compare it): the request is refused with a 400,
+    JSON with a reason code under /api/, before any view reads it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _has_nul(request):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            detail = _("The request holds a NUL character.")
+            return JsonResponse({"code": "invalid_input", "detail": detail}, status=400)
+        return render(request, "400.html", status=400)

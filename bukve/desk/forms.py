@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bukve.accounts.models import Charge, Payment
 from bukve.desk.templatetags.bukve import money
+from bukve.inputs import AmountField
 from bukve.members.models import Member
 from bukve.throttle import login_failed, login_locked, login_succeeded
-
-AMOUNT = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01"),
-          "max_value": Decimal("99999.99")}  # fmt: skip
 
 
 class SearchForm(forms.Form):
@@ -59,11 +56,10 @@ class PaymentForm(forms.Form):
     """A payment at the desk. The member may pick the charges it pays (they are settled
     first); without an amount it pays the picked charges, or the whole open debt."""
 
-    amount = forms.DecimalField(  # type: ignore[arg-type]
+    amount = AmountField(
         label=_("Amount (€)"),
         required=False,
         help_text=_("Leave empty to pay the charges ticked below, or else the whole debt."),
-        **AMOUNT,
     )
     method = forms.ChoiceField(
         label=_("Paid by"),
@@ -86,7 +82,7 @@ class PaymentForm(forms.Form):
 
 
 class WaiveForm(forms.Form):
-    amount = forms.DecimalField(label=_("Waive (€)"), **AMOUNT)  # type: ignore[arg-type]
+    amount = AmountField(label=_("Waive (€)"))
     reason = forms.CharField(
         label=_("Reason (kept in the ledger)"), max_length=300, widget=forms.TextInput
     )

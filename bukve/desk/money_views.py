@@ -35,14 +35,14 @@ from bukve.accounts.models import Charge, Installment, InstallmentPlan, Payment
 from bukve.circulation import collection as handover
 from bukve.circulation.models import Loan
 from bukve.desk.access import staff_required
-from bukve.desk.forms import AMOUNT
 from bukve.desk.templatetags.bukve import charge_kind, money
-from bukve.desk.views import _date, _form_errors, _int, _member, _refused, _to_member
+from bukve.desk.views import _date, _form_errors, _member, _refused, _to_member
+from bukve.inputs import AmountField, parse_id
 from bukve.libraries.models import Staff
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
 from bukve.refusals import Refused
-from bukve.rules.money import sale_units, started_hours
+from bukve.rules.money import MAX_AMOUNT, sale_units, started_hours
 from bukve.rules.policy import PriceItem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -93,7 +93,7 @@ class ReasonForm(forms.Form):
 
 
 class WriteOffForm(ReasonForm):
-    amount = forms.DecimalField(label=gettext_lazy("Write off (€)"), **AMOUNT)  # type: ignore[arg-type]
+    amount = AmountField(label=gettext_lazy("Write off (€)"))
     field_order = ["amount", "reason"]
 
 
@@ -139,7 +139,7 @@ class SaleForm(forms.Form):
                 * sale_units(self.prices[line.code].unit, line.quantity)
                 for line in self.lines
             )
-            > (AMOUNT["max_value"])
+            > MAX_AMOUNT
         ):
             raise forms.ValidationError(_("This is more than one sale at the desk can take."))
         return data
@@ -241,7 +241,7 @@ def sale(request: HttpRequest) -> HttpResponse:
     library = request.staff.library
     today = _today()
     policy = policy_for(library, today)
-    member = Member.objects.filter(library=library, pk=_int(request.GET.get("member"))).first()
+    member = Member.objects.filter(library=library, pk=parse_id(request.GET.get("member"))).first()
     initial = {"card": member.card_number, "pay": "account"} if member else {}
     form = SaleForm(request.POST or None, prices=policy.prices, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -37,6 +37,7 @@ from bukve.desk.forms import (
     WaiveForm,
 )
 from bukve.desk.templatetags.bukve import money as _money
+from bukve.inputs import parse_id
 from bukve.libraries.models import Staff
 from bukve.members.models import Member
 from bukve.members.services import member_password_set, member_search
@@ -333,7 +334,7 @@ def reservation_cancel(request: HttpRequest, pk: int, reservation_pk: int) -> Ht
 def hold_shelf(request: HttpRequest) -> HttpResponse:
     """Copies waiting on a branch's hold shelf: for whom and until when; expired ones first."""
     branches = request.staff.library.branches.order_by("id")
-    branch = branches.filter(pk=_int(request.GET.get("branch"))).first() or (
+    branch = branches.filter(pk=parse_id(request.GET.get("branch"))).first() or (
         request.staff.branch or branches.first()
     )
     today = timezone.localdate()
@@ -478,10 +479,6 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 18 else None
 
 
 def _date(day: date | None) -> str:

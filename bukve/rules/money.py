@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -42,3 +43,48 @@ def sale_units(unit: str, quantity: int) -> int:
 def vat_included(amount: Decimal, rate: Decimal) -> Decimal:
     """The VAT contained in a price that includes it: 15.00 at 20 % holds 2.50."""
     return (amount * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- amounts as people type them ---------------------------------------------------------------
+
+MAX_AMOUNT = Decimal("99999.99")  # the largest sum taken or charged at once
+_AMOUNT = re.compile(r"(?P<sign>[-+]?)(?P<whole>[0-9]*)(?:[.,](?P<cents>[0-9]*))?", re.ASCII)
+
+
+class AmountError(ValueError):
+    """Text that is not an amount; `code` says why (AMOUNT_ERRORS)."""
+
+    def __init__(self, code: str, text: str) -> None:
+        super().__init__(f"{code}: {text!r}")
+        self.code = code
+        self.text = text
+
+
+# Why text is not an amount, for machines (the API's and the CLI's reason codes).
+AMOUNT_ERRORS = ("amount_invalid", "amount_precision", "amount_negative", "amount_too_large")
+
+
+def parse_amount(text: str, *, signed: bool = False, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    """An amount in euros as a person types it: "1,50", "1.50", "12", ",50", "3 €".
+
+    One parser for every amount Bukve reads (desk, portal, policy, API, CLI, bank files):
+    ASCII digits only, the decimal comma or the point, at most two decimals, no exponent,
+    no thousands separators; a sign only where `signed` allows it ("-5,00" for a bank
+    debit), and at most `maximum` either way. Raises AmountError with the reason's code.
+    """
+    cleaned = text.strip().removesuffix("€").removesuffix("EUR").strip()
+    match = _AMOUNT.fullmatch(cleaned)
+    if not match or not (match["whole"] or match["cents"]):
+        raise AmountError("amount_invalid", text)
+    if match["cents"] is not None and not match["cents"]:
+        raise AmountError("amount_invalid", text)  # "1," or "1."
+    if match["cents"] and len(match["cents"]) > 2:
+        raise AmountError("amount_precision", text)
+    if match["sign"] and not signed:
+        raise AmountError("amount_negative" if match["sign"] == "-" else "amount_invalid", text)
+    if len(match["whole"]) > 12:
+        raise AmountError("amount_too_large", text)
+    amount = Decimal(f"{match['sign']}{match['whole'] or 0}.{match['cents'] or 0}")
+    if abs(amount) > maximum:
+        raise AmountError("amount_too_large", text)
+    return amount.quantize(CENT)
