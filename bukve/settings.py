@@ -1,7 +1,7 @@
 """Settings, read from the environment strictly (STYLE.md 7).
 
 BUKVE_DEBUG        "true" or "false" (default false)
-BUKVE_SECRET_KEY   required unless debug
+BUKVE_SECRET_KEY   required unless debug (then a random one is kept in var/secret_key)
 DATABASE_URL       default: SQLite in var/bukve.sqlite3 of the checkout
 BUKVE_ALLOWED_HOSTS comma-separated (default: localhost names)
 BUKVE_EMAIL_*, BUKVE_SMS_*, BUKVE_LETTERS_DIR: how messages go out (README, Settings)
@@ -14,7 +14,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from bukve.installation import installation_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
 
 
 def envbool(name: str, default: str = "false") -> bool:
@@ -36,7 +39,8 @@ SECRET_KEY = os.environ.get("BUKVE_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and os.environ.get("BUKVE_DEMO") != "true":
         raise ImproperlyConfigured("set BUKVE_SECRET_KEY (or BUKVE_DEBUG=true for development)")
-    SECRET_KEY = "insecure-development-key-" + os.environ.get("USER", "bukve")
+    # Random per installation, never a published one, so that nobody can forge what it signs.
+    SECRET_KEY = installation_secret(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = os.environ.get("BUKVE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 
@@ -88,7 +92,6 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "bukve.wsgi.application"
 
-VAR_DIR = BASE_DIR / "var"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bukve.sqlite3'}"),
@@ -170,4 +173,6 @@ if BUKVE_PAYMENT_PROVIDER == "stripe" and not (
     )
 BUKVE_SANDBOX_SECRET = ""
 if DEBUG or os.environ.get("BUKVE_DEMO") == "true":
-    BUKVE_SANDBOX_SECRET = os.environ.get("BUKVE_SANDBOX_SECRET") or "sandbox-" + SECRET_KEY
+    BUKVE_SANDBOX_SECRET = os.environ.get("BUKVE_SANDBOX_SECRET") or installation_secret(
+        VAR_DIR / "sandbox_secret"
+    )
