@@ -14,11 +14,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from bukve.libraries.models import Library
 from bukve.members.models import Member
 
 View = Callable[..., HttpResponse]
@@ -35,6 +37,24 @@ class MemberRequest(HttpRequest):
 MEMBER = "member_id"  # session key: the logged-in member
 ACTING_FOR = "acting_for"  # session key: the ward acted for (absent: the member themself)
 WARD_AGE = 18  # Tolmin art. 22: parents answer for and act for members under 18
+
+
+def login_counter(library: Library, login: str) -> tuple[str, str]:
+    """Under what failed logins are counted (bukve.throttle): the member the login names,
+    so that their card number and e-mail share one counter and an attacker gains nothing by
+    alternating them; a login that names nobody (or an e-mail several members share, which
+    logs in none of them) counts under what was typed. The same members as
+    member_authenticate finds."""
+    login = login.strip()
+    named = list(
+        Member.objects.filter(library=library)
+        .exclude(password="")
+        .filter(Q(card_number__iexact=login) | Q(email__iexact=login) if login else Q(pk=None))
+        .values_list("pk", flat=True)[:2]
+    )
+    if len(named) == 1:
+        return f"portal:{library.pk}:member", str(named[0])
+    return f"portal:{library.pk}", login
 
 
 def wards_of(member: Member) -> list[Member]:

@@ -40,6 +40,7 @@ from bukve.portal.access import (
     MEMBER,
     MemberRequest,
     acting_for,
+    login_counter,
     member_required,
 )
 from bukve.portal.cards import barcode_svg, qr_svg
@@ -100,8 +101,9 @@ def _use_language(response: HttpResponse, language: str) -> HttpResponse:
 
 
 def login(request: HttpRequest) -> HttpResponse:
-    """Card number or e-mail and password. After LOGIN_ATTEMPTS failures for one login the
-    login is locked for a while, whatever the password (bukve.throttle)."""
+    """Card number or e-mail and password. After LOGIN_ATTEMPTS failures for one member
+    (by card number and e-mail together) the login is locked for a while, whatever the
+    password (bukve.throttle)."""
     libraries = Library.objects.order_by("name")
     remembered = libraries.filter(code=request.COOKIES.get(LIBRARY_COOKIE, "")).first()
     if remembered is None and len(libraries) == 1:
@@ -109,16 +111,17 @@ def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, initial={"library": remembered})
     if request.method == "POST" and form.is_valid():
         library, login = form.cleaned_data["library"], form.cleaned_data["login"]
-        if login_locked(f"portal:{library.pk}", login):
+        counter = login_counter(library, login)
+        if login_locked(*counter):
             form.add_error(None, LOCKED)
         else:
             password = form.cleaned_data["password"]
             member = member_authenticate(library=library, login=login, password=password)
             if member is None:
-                login_failed(f"portal:{library.pk}", login)
+                login_failed(*counter)
                 form.add_error(None, WRONG_LOGIN)
             else:
-                login_succeeded(f"portal:{library.pk}", login)
+                login_succeeded(*counter)
                 request.session.cycle_key()
                 request.session[MEMBER] = member.pk
                 request.session.pop(ACTING_FOR, None)

@@ -81,6 +81,40 @@ def test_it_locks_a_login_after_five_failures(client, load_library, make_portal_
     assert client.session["member_id"] == bor.pk
 
 
+def test_it_counts_failures_per_member_whether_by_card_or_e_mail(
+    client, load_library, make_portal_member, log_in
+):
+    # given: an attacker alternates Ana's card number and her e-mail, five failures in all
+    maribor = load_library("maribor")
+    ana = make_portal_member(maribor, "0012345", email="ana@example.si")
+    for login in ["0012345", "ana@example.si", "0012345", "ANA@example.si", "0012345"]:
+        assert WRONG in log_in(ana, login=login, password="napacno-geslo").content.decode()
+
+    # when: the right password, by e-mail and by card
+    by_email = log_in(ana, login="ana@example.si")
+    by_card = log_in(ana)
+
+    # then: Ana is locked whichever she types
+    assert LOCKED in by_email.content.decode()
+    assert LOCKED in by_card.content.decode()
+    assert "member_id" not in client.session
+
+
+def test_it_counts_a_login_that_names_nobody_under_what_was_typed(
+    client, load_library, make_portal_member, log_in
+):
+    # given: five failures for a card number nobody has
+    maribor = load_library("maribor")
+    ana = make_portal_member(maribor, "0012345")
+    for _ in range(5):
+        assert WRONG in log_in(ana, login="9999999").content.decode()
+
+    # when, then: that login is locked, Ana is not
+    assert LOCKED in log_in(ana, login="9999999").content.decode()
+    log_in(ana)
+    assert client.session["member_id"] == ana.pk
+
+
 def test_it_forgets_failures_after_a_successful_login(
     client, load_library, make_portal_member, log_in
 ):
