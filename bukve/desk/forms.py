@@ -98,11 +98,14 @@ class PortalPasswordForm(forms.Form):
 
 
 class DeskLoginForm(AuthenticationForm):
-    """Django's staff login, locked for a while after repeated failures for one user name."""
+    """Django's staff login, locked for a while after repeated failures for one user name.
+    The admin's login (bukve.admin_site) counts under the same SCOPE: the same accounts."""
+
+    SCOPE = "staff"
 
     def clean(self) -> dict[str, object]:
         username = self.cleaned_data.get("username") or ""
-        if login_locked("desk", username):
+        if login_locked(self.SCOPE, username):
             raise forms.ValidationError(
                 _("Too many failed attempts for this user name. Try again in 15 minutes."),
                 code="locked",
@@ -110,7 +113,7 @@ class DeskLoginForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            login_failed("desk", username)
+            login_failed(self.SCOPE, username)
             raise
-        login_succeeded("desk", username)
+        login_succeeded(self.SCOPE, username)
         return cleaned
