@@ -62,6 +62,9 @@ class Member(models.Model):
     )
     # A hash for "Moja knjižnica" (django.contrib.auth.hashers); empty: no portal login yet.
     password = models.CharField(max_length=128, blank=True)
+    # Raised whenever the password is set (member_password_set): a portal session keeps the
+    # version it was opened with and ends once that is not the member's (portal.access).
+    session_version = models.PositiveIntegerField(default=0, editable=False)
     # A legal entity borrows through a named employee.
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
     signed_on = models.DateField(_("signed the membership statement on"), null=True, blank=True)

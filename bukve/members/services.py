@@ -114,14 +114,18 @@ _DUMMY_HASH = make_password(None)
 
 
 def member_password_set(*, member: Member, password: str) -> Member:
-    """Set the password for "Moja knjižnica" (at least 8 characters, seed 000).
+    """Set the password for "Moja knjižnica" (at least 8 characters, seed 000), whether the
+    member changes it or the desk gives a new one. Every portal session of the member ends
+    (its session_version is raised; bukve.portal.access); a view that wants to keep the
+    member's own session stores the returned member's new version in it.
 
     Raises django.core.exceptions.ValidationError with the validators' messages."""
     validate_password(password)
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         member.password = make_password(password)
-        member.save(update_fields=["password"])
+        member.session_version += 1
+        member.save(update_fields=["password", "session_version"])
         return member
 
 

@@ -4,7 +4,8 @@ A member logs in with their card number or e-mail and password; the portal keeps
 session key, apart from the staff's django.contrib.auth login. A parent or guardian may act
 for their children under 18 (Tolmin art. 22): borrow, renew and reserve with the child's
 card. Who is acted for is checked again on every request, never taken from the session or
-a form on trust.
+a form on trust. A session keeps the member's session_version it was opened with, so that
+setting the password (by the member or at the desk) ends every other session of theirs.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class MemberRequest(HttpRequest):
 
 MEMBER = "member_id"  # session key: the logged-in member
 ACTING_FOR = "acting_for"  # session key: the ward acted for (absent: the member themself)
+# Session key: the member's session_version when the session was opened (absent: 0, as in a
+# session opened at registration or before versions were kept).
+SESSION_VERSION = "member_version"
 WARD_AGE = 18  # Tolmin art. 22: parents answer for and act for members under 18
 
 
@@ -55,6 +59,26 @@ def login_counter(library: Library, login: str) -> tuple[str, str]:
     if len(named) == 1:
         return f"portal:{library.pk}:member", str(named[0])
     return f"portal:{library.pk}", login
+
+
+def member_log_in(request: HttpRequest, member: Member) -> None:
+    """Open a portal session for the member, under a new session key."""
+    request.session.cycle_key()
+    request.session[MEMBER] = member.pk
+    request.session[SESSION_VERSION] = member.session_version
+    request.session.pop(ACTING_FOR, None)
+
+
+def session_current(request: HttpRequest, member: Member) -> bool:
+    """Whether the member's password is unchanged since the session was opened."""
+    version: object = request.session.get(SESSION_VERSION, 0)
+    return version == member.session_version
+
+
+def member_log_out(request: HttpRequest) -> None:
+    for key in (MEMBER, ACTING_FOR, SESSION_VERSION):
+        request.session.pop(key, None)
+    request.session.cycle_key()
 
 
 def wards_of(member: Member) -> list[Member]:
@@ -84,6 +108,9 @@ def member_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         pk = request.session.get(MEMBER)
         member = Member.objects.select_related("library").filter(pk=pk).first() if pk else None
+        if member is not None and not session_current(request, member):
+            member_log_out(request)
+            member = None
         if member is None or not member.password:
             login = reverse("portal:login")
             return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")

@@ -37,10 +37,12 @@ from bukve.members.services import (
 )
 from bukve.portal.access import (
     ACTING_FOR,
-    MEMBER,
+    SESSION_VERSION,
     MemberRequest,
     acting_for,
     login_counter,
+    member_log_in,
+    member_log_out,
     member_required,
 )
 from bukve.portal.cards import barcode_svg, qr_svg
@@ -122,9 +124,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, WRONG_LOGIN)
             else:
                 login_succeeded(*counter)
-                request.session.cycle_key()
-                request.session[MEMBER] = member.pk
-                request.session.pop(ACTING_FOR, None)
+                member_log_in(request, member)
                 response = redirect(_next(request, "portal:home"))
                 response.set_cookie(
                     LIBRARY_COOKIE,
@@ -141,9 +141,7 @@ def login(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    request.session.pop(MEMBER, None)
-    request.session.pop(ACTING_FOR, None)
-    request.session.cycle_key()
+    member_log_out(request)
     messages.success(request, _("You are logged out."))
     return redirect("portal:login")
 
@@ -383,11 +381,15 @@ def password(request: MemberRequest) -> HttpResponse:
     form = PasswordForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            member_password_set(member=member, password=form.cleaned_data["new_password1"])
+            changed = member_password_set(
+                member=member, password=form.cleaned_data["new_password1"]
+            )
         except ValidationError as error:
             form.add_error("new_password1", error)
         else:
+            # Every other session of the member has ended; this one goes on, under a new key.
             request.session.cycle_key()
+            request.session[SESSION_VERSION] = changed.session_version
             messages.success(request, _("Your password is changed."))
             return redirect("portal:settings")
     initial = {"notify_by": member.notify_by, "language": member.language}
