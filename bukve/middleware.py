@@ -44,8 +44,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 class RejectNulMiddleware:
     """A NUL character in the address, the query or a form is never meant (no page takes
-    one, and PostgreSQL cannot store or compare it): the request is refused with a 400,
-    JSON with a reason code under /api/, before any view reads it."""
+    one, and PostgreSQL cannot store or compare it): the request is refused before any view
+    reads it, with a 400 page, or under /api/ with the API's 422 `invalid_input`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -55,5 +55,8 @@ class RejectNulMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             detail = _("The request holds a NUL character.")
-            return JsonResponse({"code": "invalid_input", "detail": detail}, status=400)
+            errors = [{"loc": ["request"], "msg": detail, "type": "nul_character"}]
+            return JsonResponse(
+                {"code": "invalid_input", "detail": detail, "errors": errors}, status=422
+            )
         return render(request, "400.html", status=400)

@@ -85,6 +85,19 @@ SENTENCES = {
         "This library hands members over to collection in the daily run, after the last "
         "notice; there is nothing to hand over by hand."
     ),
+    "idempotency_key_reused": _(
+        "This request's key was already used for another payment; send a new key for a new payment."
+    ),
+    "debt_changed": _(
+        "The member's debts changed since this page was opened (another payment was taken, "
+        "perhaps at another desk); nothing was booked. Check the account and try again."
+    ),
+    "refund_exceeds_credit": _("A refund cannot be more than what is left of the payment."),
+    "nothing_to_refund": _("Nothing is owed back of this payment (any more)."),
+    "refund_unavailable": _(
+        "The payment provider could not refund it now; nothing was booked. Try again later, "
+        "or pay the money back another way and record it."
+    ),
     "payment_unavailable": _(
         "Online payment is not available at the moment. Please try again later, or pay at "
         "the library."

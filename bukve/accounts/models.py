@@ -20,6 +20,7 @@ class Charge(models.Model):
         "ill": _("interlibrary loan"),
         "service": _("service"),
         "sale": _("sale"),
+        "refund": _("refund paid back"),
     }
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
@@ -44,7 +45,14 @@ class Charge(models.Model):
         "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     stretch_from = models.DateField(null=True, blank=True)  # a fine's stretch: (from, date]
+    # A refund: money of this payment paid back to the member (kind "refund"), settled by it.
+    refund_of = models.ForeignKey(
+        "Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
     note = models.CharField(max_length=300, blank=True)
+    # A sale's key from the desk form that made it (Payment.idempotency_key): the same form
+    # sent again sells nothing more.
+    idempotency_key = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,6 +100,9 @@ class Payment(models.Model):
     )
     # The receipt's number, "2026-000123", numbered per library and year (money only).
     receipt_number = models.CharField(max_length=20, blank=True)
+    # The payer's key of the request that took it (a desk form's one-time token, the API's
+    # Idempotency-Key header): the same key again books nothing and gets this payment back.
+    idempotency_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,7 +110,13 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "library", "receipt_number", condition=~Q(receipt_number=""), name="receipt_once"
-            )
+            ),
+            models.UniqueConstraint(
+                "library",
+                "idempotency_key",
+                condition=~Q(idempotency_key=""),
+                name="payment_key_once",
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
@@ -218,6 +235,11 @@ class OnlinePayment(models.Model):
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True)
+    # What the provider took beyond what was still open when it confirmed (the debt was paid
+    # at the desk meanwhile, or the order had been given up): owed back to the member.
+    overpaid = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    # The provider's id of the money taken (Stripe's PaymentIntent), to refund it.
+    provider_payment = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.status}"

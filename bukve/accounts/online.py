@@ -5,9 +5,10 @@ The member (or a parent for a child) picks open charges, or pays the whole open 
 new member pays the membership fee of an online registration. The order goes to the
 provider; the member pays there and comes back to a page that waits for the confirmation.
 The provider's callback is verified, logged (ProviderEvent, every one, also a forged one)
-and booked once as a payment (method "online") with a receipt number. A confirmation for an
-order given up already (cancelled, expired) books nothing: the money must be refunded by
-staff, and the log says so.
+and booked once as a payment (method "online") with a receipt number. Money taken for debts
+that were paid meanwhile (at the desk, say) is booked too and owed back: the desk lists the
+refunds owed, and a director refunds through the provider with one click
+(`online_payment_refund`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import logging
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import DatabaseError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +36,7 @@ from bukve.accounts.providers import (
     payment_provider,
     provider_named,
 )
-from bukve.accounts.services import ZERO, payment_take, return_first_refusal
+from bukve.accounts.services import ZERO, payment_refund, payment_take, return_first_refusal
 from bukve.members.models import Member
 from bukve.refusals import Refused
 
@@ -45,6 +49,7 @@ BODY_KEPT = 10_000  # characters of a callback's body kept in the log
 # What a callback came to (ProviderEvent.outcome). The endpoint answers 200 to all (the
 # provider stops sending them) except the REJECTED ones, answered with 400.
 CONFIRMED, DUPLICATE, LATE = "confirmed", "duplicate", "late"
+ALREADY_PAID, ERROR = "already_paid", "error"
 CANCELLED, EXPIRED, IGNORED = "cancelled", "expired", "ignored"
 AMOUNT_MISMATCH, UNKNOWN_ORDER = "amount_mismatch", "unknown_order"
 BAD_SIGNATURE, MALFORMED = "bad_signature", "malformed"
@@ -114,13 +119,20 @@ def online_payment_callback(*, provider: str, body: bytes, headers: Mapping[str,
     ProviderEvent, whatever it comes to.
 
     Only a callback whose signature checks out counts (else `bad_signature`, and nothing
-    changes). A payment confirmed for an order still waiting, for the order's amount, is
-    booked once: a payment (method "online", with a receipt number) of the order's amount
-    that settles the order's charges still open first (`confirmed`). Again for a paid order:
-    `duplicate`. For a cancelled or expired order: `late`, nothing booked, and the log asks
-    staff to refund it. Another amount: `amount_mismatch`, nothing booked. A cancellation or
-    expiry of a waiting order ends it. Locks: the order, then the member (and, in
-    payment_take, the charges and the receipt sequence)."""
+    changes). Money the provider confirms it took, for the order's amount, is booked once as
+    a payment (method "online", with a receipt number) that settles the order's charges still
+    open first: `confirmed`, or `late` when the order had been given up (cancelled, expired)
+    meanwhile. When less than the order's amount was still open (the debt was paid at the
+    desk meanwhile), the payment is booked all the same, for the money was taken, and
+    flagged `already_paid`: what was not needed stays a credit and is owed back to the member
+    (`OnlinePayment.overpaid`, the desk's list of refunds owed, a REFUND line in the log).
+    Again for a paid order: `duplicate`. Another amount: `amount_mismatch`, nothing booked.
+    A cancellation or expiry of a waiting order ends it.
+
+    When the database fails (it is busy, say), the callback is still logged, as `error`,
+    and the error is raised so that the provider is answered 503 and sends it again.
+    Locks: the order, then the member (and, in payment_take, the charges and the receipt
+    sequence)."""
     from bukve.circulation.services import member_lock
 
     try:
@@ -132,18 +144,27 @@ def online_payment_callback(*, provider: str, body: bytes, headers: Mapping[str,
         return _log(provider, None, outcome, str(error), body)
     if callback is None:
         return _log(provider, None, IGNORED, "an event Bukve does not act on", body)
-    with transaction.atomic():
-        order = (
-            OnlinePayment.objects.select_for_update()
-            .filter(reference=callback.reference, provider=provider)
-            .first()
-        )
-        if order is None:
-            detail = f"no order {callback.reference!r} ({callback.provider_ref})"
-            return _log(provider, None, UNKNOWN_ORDER, detail, body)
-        member_lock(order.member_id)
-        outcome, detail = _apply(order, callback)
-        return _log(provider, order, outcome, detail, body)
+    try:
+        with transaction.atomic():
+            order = (
+                OnlinePayment.objects.select_for_update()
+                .filter(reference=callback.reference, provider=provider)
+                .first()
+            )
+            if order is None:
+                detail = f"no order {callback.reference!r} ({callback.provider_ref})"
+                return _log(provider, None, UNKNOWN_ORDER, detail, body)
+            member_lock(order.member_id)
+            outcome, detail = _apply(order, callback)
+            return _log(provider, order, outcome, detail, body)
+    except DatabaseError as error:
+        log.exception("payment callback from %s could not be booked", provider)
+        try:
+            _log(provider, None, ERROR, f"not booked, to be sent again ({error}) "
+                 f"for order {callback.reference!r}", body)  # fmt: skip
+        except DatabaseError:
+            log.error("payment callback from %s not logged: %r", provider, body[:BODY_KEPT])
+        raise
 
 
 def _apply(order: OnlinePayment, callback: ProviderCallback) -> tuple[str, str]:
@@ -160,21 +181,30 @@ def _apply(order: OnlinePayment, callback: ProviderCallback) -> tuple[str, str]:
     if order.status == OnlinePayment.PAID:
         assert order.payment is not None
         return DUPLICATE, f"paid already, receipt {order.payment.receipt_number}"
-    if order.status != OnlinePayment.CREATED:
-        return LATE, (f"REFUND: the provider took {said} ({callback.provider_ref}) for an order "
-                      f"{order.status} already; nothing was booked")  # fmt: skip
     if callback.amount != order.amount or callback.currency.lower() != "eur":
         return AMOUNT_MISMATCH, (f"the provider took {said} ({callback.provider_ref}) for an "
                                  f"order of {order.amount} EUR; nothing was booked")  # fmt: skip
+    given_up = order.status if order.status != OnlinePayment.CREATED else ""
     still_open = list(order.charges.filter(open_amount__gt=0).order_by("date", "id"))
+    needed = sum((charge.open_amount for charge in still_open), ZERO)
     payment = payment_take(
         member=order.member, day=timezone.localdate(), amount=order.amount, method="online",
         charges=still_open, note=f"online {order.reference}", enforce_return_first=False,
     )  # fmt: skip
     order.status, order.paid_at, order.payment = OnlinePayment.PAID, timezone.now(), payment
+    order.overpaid = max(ZERO, order.amount - needed)
+    order.provider_payment = callback.provider_payment[:200]
     if callback.provider_ref and not order.provider_ref:
         order.provider_ref = callback.provider_ref[:200]
-    order.save(update_fields=["status", "paid_at", "payment", "provider_ref"])
+    order.save(update_fields=["status", "paid_at", "payment", "provider_ref", "overpaid",
+                              "provider_payment"])  # fmt: skip
+    if order.overpaid:
+        return ALREADY_PAID, (f"REFUND {order.overpaid} EUR: the provider took {said} "
+                              f"({callback.provider_ref}) for charges paid meanwhile; booked "
+                              f"as receipt {payment.receipt_number}, the rest is a credit "
+                              "owed back to the member")  # fmt: skip
+    if given_up:
+        return LATE, f"booked as receipt {payment.receipt_number}, the order was {given_up}"
     return CONFIRMED, f"receipt {payment.receipt_number}"
 
 
@@ -187,7 +217,7 @@ def _log(provider: str, order: OnlinePayment | None, outcome: str, detail: str, 
         provider=text(provider, 20), online_payment=order, outcome=outcome,
         detail=text(detail, 300), body=text(body.decode("utf-8", "replace"), BODY_KEPT),
     )  # fmt: skip
-    if outcome in (LATE, AMOUNT_MISMATCH, UNKNOWN_ORDER, *REJECTED):
+    if outcome in (ALREADY_PAID, AMOUNT_MISMATCH, UNKNOWN_ORDER, ERROR, *REJECTED):
         log.warning("payment callback from %s: %s %s", provider, outcome, detail)
     return outcome
 
@@ -200,3 +230,48 @@ def online_payments_expire(now: datetime | None = None) -> int:
     return OnlinePayment.objects.filter(status=OnlinePayment.CREATED, expires_at__lte=now).update(
         status=OnlinePayment.EXPIRED
     )
+
+
+# --- refunds ---------------------------------------------------------------------------------
+
+
+def refund_owed(order: OnlinePayment) -> Decimal:
+    """What is still owed back of an order's money: what it took beyond the debts it found
+    open, as far as it is still a credit (a credit settles debts charged since) and has not
+    been refunded yet."""
+    if not order.overpaid or order.payment is None:
+        return ZERO
+    refunded = order.payment.refunds.aggregate(s=Sum("amount"))["s"] or ZERO
+    return max(ZERO, min(order.overpaid - refunded, order.payment.unallocated))
+
+
+def refunds_owed(
+    library_id: int, member: Member | None = None
+) -> list[tuple[OnlinePayment, Decimal]]:
+    """The library's (or a member's) online payments with money owed back, oldest first."""
+    orders = OnlinePayment.objects.filter(library_id=library_id, overpaid__gt=0)
+    if member is not None:
+        orders = orders.filter(member=member)
+    orders = orders.select_related("member", "payment").order_by("paid_at", "id")
+    owed = ((order, refund_owed(order)) for order in orders)
+    return [(order, amount) for order, amount in owed if amount > 0]
+
+
+def online_payment_refund(*, order: OnlinePayment, by: User, day: date) -> Charge:
+    """Give back through the provider what an order took twice, and book it
+    (`payment_refund`). The provider is asked first, with a key made of the order and what
+    was refunded before, so that a second click refunds nothing twice: the provider answers
+    the same refund again, and the ledger refuses a second booking beyond the credit.
+    Refuses `nothing_to_refund`, and `refund_unavailable` when the provider cannot refund."""
+    owed = refund_owed(order)
+    if owed <= 0 or order.payment is None:
+        raise Refused("nothing_to_refund")
+    try:
+        provider = provider_named(order.provider)
+        done = order.payment.refunds.count()
+        refund_id = provider.refund(order, owed, key=f"{order.reference}-refund-{done + 1}")
+    except (KeyError, ProviderError) as error:
+        log.warning("refund of online payment %s failed: %s", order.reference, error)
+        raise Refused("refund_unavailable") from None
+    reason = f"{order.provider} refund {refund_id} of online {order.reference}"
+    return payment_refund(payment=order.payment, amount=owed, reason=reason, by=by, day=day)

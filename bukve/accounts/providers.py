@@ -63,6 +63,7 @@ class ProviderCallback:
     status: str
     amount: Decimal
     currency: str = "eur"
+    provider_payment: str = ""  # the provider's id of the money taken, to refund it
 
 
 class Provider(Protocol):
@@ -74,6 +75,11 @@ class Provider(Protocol):
 
     def verify(self, body: bytes, headers: Mapping[str, str]) -> ProviderCallback | None:
         """The callback's news, or None for an event Bukve does not act on."""
+        ...
+
+    def refund(self, order: OnlinePayment, amount: Decimal, key: str) -> str:
+        """Give `amount` of the order's money back to the payer; returns the provider's id of
+        the refund. `key` makes a retried request refund once. Raises ProviderError."""
         ...
 
 
@@ -151,7 +157,11 @@ class Sandbox:
             status=data["status"],
             amount=_amount(data.get("amount")),
             currency=str(data.get("currency", "")),
+            provider_payment=str(data.get("id", "")),
         )
+
+    def refund(self, order: OnlinePayment, amount: Decimal, key: str) -> str:
+        return f"sandbox-refund-{key}"
 
 
 # --- Stripe Checkout -------------------------------------------------------------------------
@@ -173,6 +183,7 @@ class Stripe:
 
     name = "stripe"
     API = "https://api.stripe.com/v1/checkout/sessions"
+    REFUNDS = "https://api.stripe.com/v1/refunds"
     TOLERANCE = 300  # seconds, Stripe's own default
     # Stripe closes its session this long before our order expires (it must be 30 minutes to
     # 24 hours after the session is created), so that a payment made at the last moment is
@@ -201,26 +212,45 @@ class Stripe:
             "line_items[0][price_data][unit_amount]": cents,
             "line_items[0][price_data][product_data][name]": f"{order.library} {order.reference}",
         }
+        # The reference as the key: a retried request opens no second session.
+        session = self._post(self.API, params, key=order.reference)
+        if not session.get("url") or not session.get("id"):
+            raise ProviderError("Stripe's answer has no session url")
+        return Started(url=session["url"], provider_ref=session["id"])
+
+    def refund(self, order: OnlinePayment, amount: Decimal, key: str) -> str:
+        """A Refund of the session's PaymentIntent (https://docs.stripe.com/api/refunds)."""
+        if not order.provider_payment:
+            raise ProviderError("Stripe's payment of this order is not known")
+        params = {"payment_intent": order.provider_payment,
+                  "amount": int((amount * 100).to_integral_value()),
+                  "metadata[reference]": order.reference}  # fmt: skip
+        refund = self._post(self.REFUNDS, params, key=key)
+        if not refund.get("id") or refund.get("status") in ("failed", "canceled"):
+            raise ProviderError(f"Stripe did not refund: {refund.get('status')!r}")
+        return str(refund["id"])
+
+    def _post(self, url: str, params: Mapping[str, object], key: str) -> dict[str, Any]:
         request = urllib.request.Request(
-            self.API,
+            url,
             data=urlencode(params).encode(),
             method="POST",
             headers={
                 "Authorization": f"Bearer {self.secret_key}",
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Idempotency-Key": order.reference,  # a retried request opens no second session
+                "Idempotency-Key": key,
             },
         )
         try:
             with urllib.request.urlopen(request, timeout=self.TIMEOUT) as response:
-                session = json.load(response)
+                answer = json.load(response)
         except urllib.error.HTTPError as error:
             raise ProviderError(f"Stripe answered {error.code}: {error.read()[:300]!r}") from None
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
             raise ProviderError(f"Stripe could not be reached: {error}") from None
-        if not isinstance(session, dict) or not session.get("url") or not session.get("id"):
-            raise ProviderError("Stripe's answer has no session url")
-        return Started(url=session["url"], provider_ref=session["id"])
+        if not isinstance(answer, dict):
+            raise ProviderError("Stripe's answer is not a JSON object")
+        return answer
 
     def verify(
         self, body: bytes, headers: Mapping[str, str], now: float | None = None
@@ -269,6 +299,7 @@ class Stripe:
             status=status,
             amount=Decimal(cents) / 100,
             currency=str(session.get("currency", "")),
+            provider_payment=str(session.get("payment_intent") or ""),
         )
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -41,6 +41,7 @@ from bukve.members.models import Member
 from bukve.refusals import Refused
 from bukve.rules import money
 from bukve.rules.money import old_debt_cutoff
+from bukve.rules.policy import Policy
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -167,10 +168,18 @@ def payment_take(
     charges: Sequence[Charge] = (),
     note: str = "",
     enforce_return_first: bool = True,
+    idempotency_key: str = "",
+    debt_seen: Decimal | None = None,
 ) -> Payment:
     """Take a payment and give it a receipt number. It settles the picked charges first (in
     the order given), then the oldest; what is left stays as a credit. Without an amount it
     pays the picked charges, or without those the whole open debt.
+
+    One payment per click: a payment taken with the same `idempotency_key` (a desk form's
+    one-time token, the API's Idempotency-Key header) is returned again and nothing more is
+    booked; the key used for another member or method is refused
+    (`idempotency_key_reused`). `debt_seen` is the open debt the payer was shown: when it
+    has changed meanwhile (another desk took a payment), nothing is booked (`debt_changed`).
 
     Money already received (a bank transfer, a confirmed online payment) is booked with
     `enforce_return_first=False`: Maribor's rule is applied where the payment is offered.
@@ -180,32 +189,66 @@ def payment_take(
 
     if method not in Payment.MONEY:
         raise ValueError(f"not a payment method: {method!r}")
-    with transaction.atomic():
-        member = member_lock(member.pk)
-        if enforce_return_first and (reason := return_first_refusal(member, day)):
-            raise Refused(reason)
-        picked = list(
-            Charge.objects.select_for_update()
-            .filter(pk__in=[c.pk for c in charges], member=member, open_amount__gt=0)
-            .order_by("date", "id")
-        )
-        if len(picked) != len({c.pk for c in charges}):
-            raise Refused("charge_not_open")
-        order = [c.pk for c in charges]
-        picked.sort(key=lambda c: order.index(c.pk))
-        if amount is None:
-            amount = sum((c.open_amount for c in picked), ZERO) if picked else open_debt(member)
-        if amount <= 0:
-            raise Refused("amount_not_positive")
-        payment = Payment.objects.create(
-            library_id=member.library_id, member=member, date=day, amount=amount,
-            unallocated=amount, method=method, taken_by=taken_by, note=note[:300],
-            receipt_number=_receipt_number(member.library_id, day),
-        )  # fmt: skip
-        _settle(member, picked)
-        _paid_up(member)
-        payment.refresh_from_db(fields=["unallocated"])  # _settle worked on its own copy
-        return payment
+    try:
+        with transaction.atomic():
+            member = member_lock(member.pk)
+            earlier = _paid_with_key(member, idempotency_key, method, amount)
+            if earlier is not None:
+                return earlier
+            if debt_seen is not None and open_debt(member) != debt_seen:
+                raise Refused("debt_changed")
+            return _payment_book(member, day, amount, method, taken_by, charges, note,
+                                 enforce_return_first, idempotency_key)  # fmt: skip
+    except IntegrityError:  # the key was taken at this moment for another member
+        if idempotency_key and Payment.objects.filter(idempotency_key=idempotency_key).exists():
+            raise Refused("idempotency_key_reused") from None
+        raise
+
+
+def _paid_with_key(member: Member, key: str, method: str, amount: Decimal | None) -> Payment | None:
+    """The payment taken earlier with this key, or None. Caller holds the member lock."""
+    if not key:
+        return None
+    earlier = Payment.objects.filter(library_id=member.library_id, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if (earlier.member_id, earlier.method) != (member.pk, method) or (
+        amount is not None and amount != earlier.amount
+    ):
+        raise Refused("idempotency_key_reused")
+    return earlier
+
+
+def _payment_book(
+    member: Member, day: date, amount: Decimal | None, method: str, taken_by: User | None,
+    charges: Sequence[Charge], note: str, enforce_return_first: bool, idempotency_key: str,
+) -> Payment:  # fmt: skip
+    """payment_take's booking. Caller holds the member lock."""
+    if enforce_return_first and (reason := return_first_refusal(member, day)):
+        raise Refused(reason)
+    picked = list(
+        Charge.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in charges], member=member, open_amount__gt=0)
+        .order_by("date", "id")
+    )
+    if len(picked) != len({c.pk for c in charges}):
+        raise Refused("charge_not_open")
+    order = [c.pk for c in charges]
+    picked.sort(key=lambda c: order.index(c.pk))
+    if amount is None:
+        amount = sum((c.open_amount for c in picked), ZERO) if picked else open_debt(member)
+    if amount <= 0:
+        raise Refused("amount_not_positive")
+    payment = Payment.objects.create(
+        library_id=member.library_id, member=member, date=day, amount=amount,
+        unallocated=amount, method=method, taken_by=taken_by, note=note[:300],
+        receipt_number=_receipt_number(member.library_id, day),
+        idempotency_key=idempotency_key,
+    )  # fmt: skip
+    _settle(member, picked)
+    _paid_up(member)
+    payment.refresh_from_db(fields=["unallocated"])  # _settle worked on its own copy
+    return payment
 
 
 def _paid_up(member: Member) -> None:
@@ -348,6 +391,37 @@ def payment_reverse(*, payment: Payment, reason: str, by: User, day: date) -> Pa
         return entry
 
 
+def payment_refund(
+    *, payment: Payment, amount: Decimal, reason: str, by: User | None, day: date
+) -> Charge:
+    """Pay back (part of) a payment's credit to the member: money taken twice (an online
+    payment confirmed after the desk had taken the same debt), or paid in excess. Booked as a
+    charge of kind "refund", settled by this payment's credit, so the member's balance and
+    the payment's credit go down together; the day's takings count it against the payment's
+    method. Refused beyond the payment's credit (`refund_exceeds_credit`).
+    Locks: the member, then the payment."""
+    from bukve.circulation.services import member_lock
+
+    reason = _reason(reason)
+    if amount <= 0:
+        raise Refused("amount_not_positive")
+    with transaction.atomic():
+        member = member_lock(payment.member_id) if payment.member_id else None
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.method not in Payment.MONEY or hasattr(payment, "reversal"):
+            raise Refused("not_a_payment")
+        if amount > payment.unallocated:
+            raise Refused("refund_exceeds_credit")
+        refund = Charge.objects.create(
+            library_id=payment.library_id, member=member, date=day, kind="refund", amount=amount,
+            open_amount=ZERO, refund_of=payment, note=reason, created_by=by,
+        )  # fmt: skip
+        Allocation.objects.create(payment=payment, charge=refund, amount=amount)
+        payment.unallocated -= amount
+        payment.save(update_fields=["unallocated"])
+        return refund
+
+
 # --- price-list sales -------------------------------------------------------------------------
 
 
@@ -374,12 +448,14 @@ def sale_record(
     by: User | None,
     member: Member | None = None,
     method: str | None = None,
+    idempotency_key: str = "",
 ) -> Sale:
     """Sell items of the library's price list at the desk, at the prices valid on the day
     (price lists are dated). To a member's account (no method), or paid at once with a
     receipt: by a member, or as a walk-in sale with no member. A price that includes VAT
-    keeps its rate on the charge for the receipt (Maribor's price list, seed 002).
-    Locks: the member, then the receipt sequence."""
+    keeps its rate on the charge for the receipt (Maribor's price list, seed 002). A sale
+    made with the same `idempotency_key` (the desk form's one-time token) is returned again
+    and nothing more is sold. Locks: the member, then the receipt sequence."""
     from bukve.circulation.services import member_lock
     from bukve.libraries.services import policy_for
 
@@ -390,43 +466,66 @@ def sale_record(
     if method is not None and method not in Payment.MONEY:
         raise ValueError(f"not a payment method: {method!r}")
     policy = policy_for(library, day)
-    with transaction.atomic():
-        if member is not None:
-            member = member_lock(member.pk)
-            if member.library_id != library.pk:
-                raise Refused("not_a_member")
-        charges = []
-        for line in lines:
-            price = policy.prices.get(line.code)
-            if price is None:
-                raise Refused("not_in_price_list")
-            if line.quantity <= 0:
-                raise Refused("amount_not_positive")
-            units = money.sale_units(price.unit, line.quantity)
-            charges.append(Charge.objects.create(
-                library=library, member=member, date=day, kind="sale", amount=price.amount * units,
-                open_amount=price.amount * units, units=units, price_code=price.code,
-                unit_price=price.amount, vat_rate=policy.vat.rate_of(price), note=price.name,
-                created_by=by,
-            ))  # fmt: skip
-        if method is None:
-            assert member is not None
-            _settle(member)
-            return Sale(charges, None)
-        total = sum((c.amount for c in charges), ZERO)
-        payment = Payment.objects.create(
-            library=library, member=member, date=day, amount=total, unallocated=total,
-            method=method, taken_by=by, receipt_number=_receipt_number(library.pk, day),
-        )  # fmt: skip
-        if member is not None:
-            _settle(member, charges)
-        else:
-            Allocation.objects.bulk_create(Allocation(payment=payment, charge=c, amount=c.amount)
-                                           for c in charges)  # fmt: skip
-            Charge.objects.filter(pk__in=[c.pk for c in charges]).update(open_amount=ZERO)
-            Payment.objects.filter(pk=payment.pk).update(unallocated=ZERO)
-        payment.refresh_from_db(fields=["unallocated"])
-        return Sale(charges, payment)
+    try:
+        with transaction.atomic():
+            if member is not None:
+                member = member_lock(member.pk)
+                if member.library_id != library.pk:
+                    raise Refused("not_a_member")
+            if idempotency_key and (earlier := _sold_with_key(library, idempotency_key)):
+                return earlier
+            return _sale_book(library, day, lines, by, member, method, policy, idempotency_key)
+    except IntegrityError:  # a walk-in sale with this key was paid at this very moment
+        if idempotency_key and (earlier := _sold_with_key(library, idempotency_key)):
+            return earlier
+        raise
+
+
+def _sold_with_key(library: Library, key: str) -> Sale | None:
+    charges = list(Charge.objects.filter(library=library, idempotency_key=key).order_by("pk"))
+    if not charges:
+        return None
+    return Sale(charges, Payment.objects.filter(library=library, idempotency_key=key).first())
+
+
+def _sale_book(
+    library: Library, day: date, lines: Sequence[SaleLine], by: User | None,
+    member: Member | None, method: str | None, policy: Policy, key: str,
+) -> Sale:  # fmt: skip
+    """sale_record's booking. Caller holds the member lock."""
+    charges = []
+    for line in lines:
+        price = policy.prices.get(line.code)
+        if price is None:
+            raise Refused("not_in_price_list")
+        if line.quantity <= 0:
+            raise Refused("amount_not_positive")
+        units = money.sale_units(price.unit, line.quantity)
+        charges.append(Charge.objects.create(
+            library=library, member=member, date=day, kind="sale", amount=price.amount * units,
+            open_amount=price.amount * units, units=units, price_code=price.code,
+            unit_price=price.amount, vat_rate=policy.vat.rate_of(price), note=price.name,
+            created_by=by, idempotency_key=key,
+        ))  # fmt: skip
+    if method is None:
+        assert member is not None
+        _settle(member)
+        return Sale(charges, None)
+    total = sum((c.amount for c in charges), ZERO)
+    payment = Payment.objects.create(
+        library=library, member=member, date=day, amount=total, unallocated=total,
+        method=method, taken_by=by, receipt_number=_receipt_number(library.pk, day),
+        idempotency_key=key,
+    )  # fmt: skip
+    if member is not None:
+        _settle(member, charges)
+    else:
+        Allocation.objects.bulk_create(Allocation(payment=payment, charge=c, amount=c.amount)
+                                       for c in charges)  # fmt: skip
+        Charge.objects.filter(pk__in=[c.pk for c in charges]).update(open_amount=ZERO)
+        Payment.objects.filter(pk=payment.pk).update(unallocated=ZERO)
+    payment.refresh_from_db(fields=["unallocated"])
+    return Sale(charges, payment)
 
 
 # --- installment plans ------------------------------------------------------------------------
@@ -538,6 +637,14 @@ def takings(library: Library, day: date) -> dict[str, Decimal]:
     )
     for row in rows:
         taken[row["paid_by"]] = (row["total"] or ZERO).quantize(CENT)
+    refunds = (
+        Charge.objects.filter(library=library, date=day, kind="refund")
+        .values("refund_of__method")
+        .annotate(total=Sum("amount"))
+    )
+    for row in refunds:
+        method = row["refund_of__method"]
+        taken[method] = (taken[method] - (row["total"] or ZERO)).quantize(CENT)
     return taken
 
 

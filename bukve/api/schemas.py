@@ -12,11 +12,19 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from bukve.accounts.models import Charge, Payment
 from bukve.catalog.models import Item
 from bukve.circulation.models import Loan, Reservation
+from bukve.rules.money import AmountError, parse_amount
 
 NO_NUL = r"^[^\x00]*$"
 CardNumber = Annotated[
@@ -30,10 +38,26 @@ SearchText = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a database id: bigger ones cannot exist
 Limit = Annotated[int, Field(ge=1, le=500)]
 Offset = Annotated[int, Field(ge=0, le=10**9)]
-# An amount to pay: digits with at most two decimals, up to what the ledger stores.
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return parse_amount(text)
+    except AmountError as error:
+        raise ValueError(error.code) from None
+
+
+# An amount to pay, as bukve.rules.money.parse_amount reads it: digits with at most two
+# decimals after a point or a comma, at most 99999.99.
 Amount = Annotated[
-    str, StringConstraints(pattern=r"^[0-9]{1,7}(\.[0-9]{1,2})?$"), Field(examples=["12.50"])
+    str,
+    StringConstraints(pattern=r"^[0-9]{1,5}([.,][0-9]{1,2})?$"),
+    AfterValidator(_amount),
+    Field(examples=["12.50"]),
 ]
+# The API's Idempotency-Key header: printable ASCII, as Stripe's.
+IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                                  pattern=r"^[\x21-\x7e]+$")]  # fmt: skip
 
 
 def _iso(value: object) -> object:
@@ -266,4 +290,4 @@ class PaymentIn(Schema):
     method: Literal["cash", "card", "transfer", "online"] = "cash"
     # Charges to settle first, in this order (ids from the member's charges); the rest of the
     # amount settles the oldest open charges.
-    charges: list[int] = []
+    charges: list[Id] = Field(default=[], max_length=500)

@@ -10,15 +10,14 @@ codes), 422 invalid input.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import Header, NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.security import HttpBearer
@@ -377,16 +376,27 @@ def member_payments(
 
 
 @api.post("/payments", response={200: s.PaymentOut, **s.WRITE_ERRORS}, tags=["charges"])
-def take_payment(request: HttpRequest, data: s.PaymentIn) -> Any:
+def take_payment(
+    request: HttpRequest,
+    data: s.PaymentIn,
+    idempotency_key: Annotated[s.IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
+) -> Any:
     """Take a payment; it settles the picked charges first, then the oldest open charges; the
-    rest stays a credit. Maribor refuses while noticed items are out (`return_items_first`)."""
+    rest stays a credit. Maribor refuses while noticed items are out (`return_items_first`).
+
+    Send an `Idempotency-Key` header (any text of up to 64 printable characters, new for
+    each payment) so that a request sent again, after a timeout say, books nothing more and
+    answers with the first payment and its receipt number; the same key with another
+    member, method or amount is refused (`idempotency_key_reused`)."""
+    token = request.auth
     payment = payment_take(
         member=_member(request, data.card_number),
         day=timezone.localdate(),
-        amount=Decimal(data.amount) if data.amount is not None else None,
+        amount=data.amount,  # type: ignore[arg-type]  # a Decimal after validation
         method=data.method,
         taken_by=_staff(request).user,
         charges=[Charge(pk=pk) for pk in data.charges],
+        idempotency_key=f"api:{token.pk}:{idempotency_key}" if idempotency_key else "",  # type: ignore[attr-defined]
     )
     return Payment.objects.select_related("member").get(pk=payment.pk)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bukve.accounts.models import Charge, Payment
+from bukve.accounts.services import open_debt
 from bukve.desk.templatetags.bukve import money
 from bukve.inputs import AmountField
 from bukve.members.models import Member
@@ -52,9 +55,25 @@ class ReserveForm(BarcodeForm):
         self.fields["barcode"].help_text = _("Any copy of the title to reserve.")
 
 
-class PaymentForm(forms.Form):
+class OnceForm(forms.Form):
+    """A form that books money: its one-time token makes a double click (or a form sent
+    again) book once; the service answers the repeat with what the first one booked."""
+
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].initial = secrets.token_hex(16)
+
+    def clean_token(self) -> str:
+        return "desk:" + self.cleaned_data["token"]
+
+
+class PaymentForm(OnceForm):
     """A payment at the desk. The member may pick the charges it pays (they are settled
-    first); without an amount it pays the picked charges, or the whole open debt."""
+    first); without an amount it pays the picked charges, or the whole open debt. It carries
+    the open debt the librarian saw, so that a payment taken meanwhile at another desk is
+    not paid again."""
 
     amount = AmountField(
         label=_("Amount (€)"),
@@ -71,9 +90,11 @@ class PaymentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    debt_seen = AmountField(min_value=Decimal("0.00"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["debt_seen"].initial = open_debt(member)
         field = self.fields["charges"]
         field.queryset = member.charges.filter(open_amount__gt=0).order_by("date", "id")
         field.label_from_instance = lambda c: (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bukve.desk import bank_views, money_views
+from bukve.desk import bank_views, money_views, refund_views
 
 urlpatterns = [
     path("sale/", money_views.sale, name="money_sale"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("collection/", money_views.collection, name="money_collection"),
     path("collection/export/", money_views.collection_export, name="money_collection_export"),
     path("collection/hand-over/", money_views.collection_hand_over, name="money_hand_over"),
+    path("refunds/", refund_views.refunds, name="money_refunds"),
+    path("refunds/<id:pk>/", refund_views.refund, name="money_refund"),
     path("bank/", bank_views.bank_import, name="money_bank"),
     path("bank/<id:pk>/assign/", bank_views.bank_assign, name="money_bank_assign"),
 ]

@@ -35,6 +35,7 @@ from bukve.accounts.models import Charge, Installment, InstallmentPlan, Payment
 from bukve.circulation import collection as handover
 from bukve.circulation.models import Loan
 from bukve.desk.access import staff_required
+from bukve.desk.forms import OnceForm
 from bukve.desk.templatetags.bukve import charge_kind, money
 from bukve.desk.views import _date, _form_errors, _member, _refused, _to_member
 from bukve.inputs import AmountField, parse_id
@@ -97,7 +98,7 @@ class WriteOffForm(ReasonForm):
     field_order = ["amount", "reason"]
 
 
-class SaleForm(forms.Form):
+class SaleForm(OnceForm):
     """A quantity for each item of the price list (empty: not sold), and who pays how."""
 
     PAY = [
@@ -259,6 +260,7 @@ def sale(request: HttpRequest) -> HttpResponse:
                 sold = ledger.sale_record(
                     library=library, day=today, lines=form.lines, by=request.user, member=buyer,
                     method=None if pay == "account" else pay,
+                    idempotency_key=form.cleaned_data["token"],
                 )  # fmt: skip
             except Refused as refusal:
                 form.add_error(None, refusal.sentence)
@@ -533,6 +535,9 @@ def takings(request: HttpRequest) -> HttpResponse:
         "corrections": day_entries.filter(
             method__in=Payment.CORRECTIONS, reverses__isnull=True
         ).order_by("id"),
+        "refunds": Charge.objects.filter(library=library, date=day, kind="refund")
+        .select_related("member", "refund_of", "created_by")
+        .order_by("id"),
         "outstanding": ledger.outstanding(library),
         # A walk-in sale's payment is reversed here; a member's also on the member page.
         "reversible": set(

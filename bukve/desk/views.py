@@ -367,6 +367,8 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
             method=form.cleaned_data["method"],
             taken_by=request.user,
             charges=list(form.cleaned_data["charges"]),
+            idempotency_key=form.cleaned_data["token"],
+            debt_seen=form.cleaned_data["debt_seen"],
         )
     except Refused as refusal:
         _refused(request, refusal)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -127,15 +128,19 @@ def back(request: MemberRequest, reference: str) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def callback(request: HttpRequest, provider: str) -> HttpResponse:
-    """The provider's callback (webhook): 200 when taken (also a repeated or late one, which
-    changes nothing), 400 when its signature does not check out or it cannot be read."""
+    """The provider's callback (webhook): 200 when taken (also a repeated one, which changes
+    nothing), 400 when its signature does not check out or it cannot be read, 503 when the
+    database could not book it now (it is logged, and the provider sends it again)."""
     if provider not in NAMES:
         raise Http404
     try:
         body = request.body
     except RequestDataTooBig:
         return HttpResponse("too large", content_type="text/plain", status=400)
-    outcome = online_payment_callback(provider=provider, body=body, headers=request.headers)
+    try:
+        outcome = online_payment_callback(provider=provider, body=body, headers=request.headers)
+    except DatabaseError:
+        return HttpResponse("busy, send it again", content_type="text/plain", status=503)
     status = 400 if outcome in REJECTED else 200
     return HttpResponse(outcome, content_type="text/plain", status=status)
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bukve.accounts.models import Charge, Payment
-from bukve.accounts.services import open_debt
+from bukve.accounts.online import refunds_owed
+from bukve.accounts.services import ZERO, credit, open_debt
 from bukve.catalog.models import Record
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import (
@@ -311,6 +312,8 @@ def account(request: MemberRequest) -> HttpResponse:
             "section": "account",
             "charges": charges.order_by("-date", "-id"),
             "debt": open_debt(member),
+            "credit": credit(member),
+            "owed_back": sum((owed for _o, owed in refunds_owed(member.library_id, member)), ZERO),
             "payments": Payment.objects.filter(member=member).order_by("-date", "-id"),
             "pay": pay_offer(member, timezone.localdate()),
         },

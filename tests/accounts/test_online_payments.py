@@ -5,23 +5,39 @@ them is in the log. Stripe's webhooks are verified the way Stripe signs them."""
 import hashlib
 import hmac
 import json
+import threading
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import OperationalError
 from django.utils import timezone
 
 from bukve.accounts.models import Charge, OnlinePayment, Payment, ProviderEvent
 from bukve.accounts.online import (
     ORDER_VALID,
     online_payment_callback,
+    online_payment_refund,
     online_payment_start,
     online_payments_expire,
+    refunds_owed,
 )
 from bukve.accounts.providers import BadSignature, ProviderCallback, Sandbox, Stripe
-from bukve.accounts.services import charge_record, open_debt, payment_take
+from bukve.accounts.services import (
+    ZERO,
+    balance,
+    charge_record,
+    credit,
+    ledger_check,
+    open_debt,
+    payment_take,
+    takings,
+)
 from bukve.circulation.services import daily_run, loan_checkin, loan_checkout
 from bukve.refusals import Refused
 
@@ -104,28 +120,29 @@ def test_it_pays_the_whole_open_debt_when_nothing_is_picked(ana):
     assert open_debt(ana) == Decimal("0.00")
 
 
-def test_a_cancelled_order_books_nothing_and_a_late_confirmation_is_only_logged(ana):
+def test_a_confirmation_for_a_cancelled_order_is_booked_all_the_same(ana):
     # given: Ana cancels at the bank
     order, _ = online_payment_start(member=ana, day=DAY)
     assert bank(order, "cancelled") == "cancelled"
     order.refresh_from_db()
     assert order.status == OnlinePayment.CANCELLED
 
-    # when: a confirmation arrives after all
+    # when: a confirmation arrives after all: the bank took the money
     body, headers = sign({"reference": order.reference, "id": "x1", "status": "paid",
                           "amount": "3.70", "currency": "eur"})  # fmt: skip
     outcome = online_payment_callback(provider="sandbox", body=body, headers=headers)
 
-    # then: nothing is booked; the log tells staff to refund it
+    # then: the money is booked and pays the debts it was meant for; nothing is owed back
     assert outcome == "late"
     order.refresh_from_db()
-    assert order.status == OnlinePayment.CANCELLED and order.payment is None
-    assert Payment.objects.count() == 0
+    assert order.status == OnlinePayment.PAID and order.payment.amount == Decimal("3.70")
+    assert open_debt(ana) == Decimal("0.00") and order.overpaid == 0
     late = ProviderEvent.objects.get(outcome="late")
-    assert late.online_payment == order and "REFUND" in late.detail and "3.70" in late.detail
+    assert late.online_payment == order and order.payment.receipt_number in late.detail
+    assert ledger_check() == []
 
 
-def test_an_expired_order_books_nothing(ana):
+def test_a_confirmation_for_an_expired_order_is_booked_all_the_same(ana):
     # given: an order nobody paid within its time
     order, _ = online_payment_start(member=ana, day=DAY)
     assert online_payments_expire(timezone.now() + ORDER_VALID - timedelta(minutes=1)) == 0
@@ -133,10 +150,10 @@ def test_an_expired_order_books_nothing(ana):
     order.refresh_from_db()
     assert order.status == OnlinePayment.EXPIRED
 
-    # when / then: the bank's confirmation comes too late
+    # when / then: the bank's confirmation comes late, and is booked
     assert bank(order, "paid") == "late"
-    assert Payment.objects.count() == 0
-    assert open_debt(ana) == Decimal("3.70")
+    assert Payment.objects.get().amount == Decimal("3.70")
+    assert open_debt(ana) == Decimal("0.00")
 
 
 def test_it_refuses_another_amount(ana):
@@ -232,20 +249,78 @@ def test_maribor_wants_noticed_items_back_before_paying_online(
     assert order.amount == open_debt(ana)
 
 
-def test_a_confirmation_pays_what_is_still_open_and_keeps_the_rest_as_credit(ana):
+def test_a_debt_paid_at_the_desk_meanwhile_is_not_paid_twice_but_owed_back(ana):
+    # given: Ana orders the whole debt online, and pays it in cash at the desk meanwhile
+    order, _ = online_payment_start(member=ana, day=DAY)
+    cash = payment_take(member=ana, day=DAY, method="cash")
+    assert open_debt(ana) == Decimal("0.00")
+
+    # when: the bank confirms the online payment
+    outcome = bank(order, "paid")
+
+    # then: the money is booked (it was taken) and flagged: a credit owed back
+    assert outcome == "already_paid"
+    order.refresh_from_db()
+    assert order.payment.amount == Decimal("3.70") and order.overpaid == Decimal("3.70")
+    assert (credit(ana), open_debt(ana)) == (Decimal("3.70"), Decimal("0.00"))
+    event = ProviderEvent.objects.get(online_payment=order)
+    assert event.outcome == "already_paid" and event.detail.startswith("REFUND 3.70 EUR")
+    assert refunds_owed(ana.library_id) == [(order, Decimal("3.70"))]
+    assert cash.amount == Decimal("3.70")
+
+    # when: a director refunds it through the provider, twice (a double click)
+    director, today = User.objects.create_user("director"), timezone.localdate()
+    refund = online_payment_refund(order=order, by=director, day=today)
+    with pytest.raises(Refused) as again:
+        online_payment_refund(order=order, by=director, day=today)
+
+    # then: booked once; the credit is gone, the takings count it back, the ledger adds up
+    assert again.value.code == "nothing_to_refund"
+    assert (refund.kind, refund.amount, refund.refund_of) == ("refund", Decimal("3.70"),
+                                                               order.payment)  # fmt: skip
+    assert "sandbox-refund-" in refund.note and refund.created_by == director
+    assert (credit(ana), open_debt(ana), balance(ana)) == (ZERO, ZERO, ZERO)
+    assert refunds_owed(ana.library_id) == []
+    assert takings(ana.library, today)["online"] == ZERO  # booked today, refunded today
+    assert ledger_check() == []
+
+
+def test_what_was_paid_twice_settles_a_newer_debt_before_it_is_owed_back(ana):
     # given: an order for the fine, which is then paid at the desk meanwhile
     fine, notice = charges_of(ana)
     order, _ = online_payment_start(member=ana, charges=[fine], day=DAY)
     payment_take(member=ana, day=DAY, charges=[fine])
 
     # when
-    assert bank(order, "paid") == "confirmed"
+    assert bank(order, "paid") == "already_paid"
 
-    # then: the money goes to the next open charge, oldest first
+    # then: the money goes to the next open charge, oldest first: nothing is left to refund
     notice.refresh_from_db()
     order.refresh_from_db()
     assert notice.open_amount == Decimal("1.30")
-    assert order.payment.amount == Decimal("1.20")
+    assert order.payment.amount == Decimal("1.20") and order.overpaid == Decimal("1.20")
+    assert refunds_owed(ana.library_id) == []
+
+
+def test_a_callback_the_database_cannot_take_is_logged_and_raised(ana, monkeypatch):
+    # given: the database fails while the payment is booked (SQLite busy, say)
+    order, _ = online_payment_start(member=ana, day=DAY)
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("bukve.accounts.online.payment_take", busy)
+
+    # when / then: the error reaches the endpoint (503, the provider sends it again) ...
+    with pytest.raises(OperationalError):
+        bank(order, "paid")
+
+    # ... and the callback is in the log, with nothing booked
+    event = ProviderEvent.objects.get()
+    assert event.outcome == "error" and order.reference in event.detail
+    assert Payment.objects.count() == 0
+    monkeypatch.undo()
+    assert bank(order, "paid") == "confirmed"
 
 
 # --- Stripe ------------------------------------------------------------------------------------
@@ -322,3 +397,50 @@ def test_stripe_events_bukve_does_not_act_on_are_ignored():
 
     for body in (unpaid, other):
         assert stripe.verify(body, {"Stripe-Signature": stripe_signature(body)}) is None
+
+
+class FakeStripeApi(BaseHTTPRequestHandler):
+    """A stand-in for api.stripe.com's refunds endpoint, over real HTTP: it keeps what it
+    was sent and answers as Stripe documents (https://docs.stripe.com/api/refunds/create)."""
+
+    seen: list[tuple[str, dict[str, str], dict[str, list[str]]]] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        self.seen.append((self.path, dict(self.headers), parse_qs(body)))
+        answer = json.dumps({"id": "re_123", "object": "refund", "status": "succeeded"})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(answer.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+def test_stripe_refunds_the_payment_intent_of_the_session(ana):
+    # given: a Stripe order whose webhook named its PaymentIntent
+    event = json.loads(stripe_event("checkout.session.completed", "ref1", 370))
+    event["data"]["object"]["payment_intent"] = "pi_42"
+    callback = Stripe("sk_test_x", WEBHOOK_SECRET)._read(event)
+    assert callback.provider_payment == "pi_42"
+    order = OnlinePayment(reference="ref1", provider="stripe", provider_payment="pi_42",
+                          amount=Decimal("3.70"))  # fmt: skip
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripeApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stripe = Stripe("sk_test_x", WEBHOOK_SECRET)
+    stripe.REFUNDS = f"http://127.0.0.1:{server.server_port}/v1/refunds"
+
+    # when
+    try:
+        refund_id = stripe.refund(order, Decimal("3.70"), key="ref1-refund-1")
+    finally:
+        server.shutdown()
+
+    # then: one refund of 370 cents of that PaymentIntent, with the key against repeats
+    assert refund_id == "re_123"
+    [(path, headers, form)] = FakeStripeApi.seen
+    assert path == "/v1/refunds"
+    assert form["payment_intent"] == ["pi_42"] and form["amount"] == ["370"]
+    assert headers["Idempotency-Key"] == "ref1-refund-1"
+    assert headers["Authorization"] == "Bearer sk_test_x"

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from bukve.accounts.models import Charge
+from bukve.accounts.models import Charge, Payment
 from bukve.accounts.services import charge_record
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_revoke
@@ -238,7 +238,24 @@ def test_it_takes_a_payment_of_an_open_debt(api, tolmin, make_member):
 
 
 @pytest.mark.parametrize(
-    "amount", ["abc", "1e999", "-1", "1.234", "NaN", "Infinity", "", " 1", "12345678", 12.5]
+    "amount",
+    [
+        "abc",
+        "1e999",
+        "1E2",
+        "١٢",
+        "-1",
+        "+1",
+        "1.234",
+        "1,234",
+        "NaN",
+        "Infinity",
+        "",
+        " 1",
+        "12345678",
+        "100000",
+        12.5,
+    ],
 )
 def test_it_rejects_a_malformed_amount(api, tolmin, make_member, amount):
     # given
@@ -255,6 +272,54 @@ def test_it_rejects_a_malformed_amount(api, tolmin, make_member, amount):
     assert response.json()["code"] == "invalid_input"
     assert response.json()["errors"][0]["loc"] == ["body", "data", "amount"]
     assert api.get("/api/members/T0001/payments").json() == []
+
+
+def test_it_takes_an_amount_with_a_decimal_comma(api, tolmin, make_member):
+    ana = make_member(tolmin, "T0001")
+    charge_record(member=ana, day=timezone.localdate(), kind="notice", amount=Decimal("3.50"))
+
+    response = api.post(
+        "/api/payments", {"card_number": "T0001", "amount": "1,50"}, content_type=JSON
+    )
+
+    assert response.status_code == 200
+    assert response.json()["amount"] == "1.50"
+
+
+def test_a_payment_sent_again_with_its_idempotency_key_is_booked_once(api, tolmin, make_member):
+    # given: Ana owes 3.50; a self-check machine pays it, and sends the request again
+    ana = make_member(tolmin, "T0001")
+    bor = make_member(tolmin, "T0002")
+    charge_record(member=ana, day=timezone.localdate(), kind="notice", amount=Decimal("3.50"))
+    charge_record(member=bor, day=timezone.localdate(), kind="notice", amount=Decimal("1.00"))
+    pay = {"card_number": "T0001", "amount": "3.50", "method": "card"}
+
+    # when
+    first = api.post("/api/payments", pay, content_type=JSON, headers={"Idempotency-Key": "k1"})
+    again = api.post("/api/payments", pay, content_type=JSON, headers={"Idempotency-Key": "k1"})
+    other = api.post("/api/payments", {**pay, "card_number": "T0002", "amount": "1.00"},
+                     content_type=JSON, headers={"Idempotency-Key": "k1"})  # fmt: skip
+    bad_key = api.post("/api/payments", pay, content_type=JSON,
+                       headers={"Idempotency-Key": "k" * 65})  # fmt: skip
+
+    # then: one payment, the repeat answered with its receipt; the key is not another's
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.json() == again.json()
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
+    assert (bad_key.status_code, bad_key.json()["code"]) == (422, "invalid_input")
+    assert Payment.objects.count() == 1
+    assert api.get("/api/members/T0001").json()["open_debt"] == "0.00"
+
+
+@pytest.mark.parametrize("charge_id", [0, -1, 2**63, 10**30, "²"])
+def test_it_rejects_a_charge_id_no_charge_can_have(api, tolmin, make_member, charge_id):
+    make_member(tolmin, "T0001")
+
+    response = api.post("/api/payments", {"card_number": "T0001", "charges": [charge_id]},
+                        content_type=JSON)  # fmt: skip
+
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_input")
+    assert Payment.objects.count() == 0
 
 
 def test_it_refuses_a_zero_payment(api, tolmin, make_member):

@@ -1,6 +1,7 @@
 """The circulation desk: staff find members, lend, return, renew, reserve and take payments
 through the services; refusals are shown in words and the desk carries on."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
 from bukve.libraries.models import Staff
 from bukve.refusals import Refused
+from tests.portal.helpers import sentence, sl
 
 
 def page(response):
@@ -158,7 +160,9 @@ def test_it_takes_a_payment_and_prints_a_receipt(staff_client, load_library, mak
     desk = staff_client(velenje)
 
     # when
-    response = desk.post(reverse("desk:pay", args=[ana.pk]), {"amount": "5.00", "method": "cash"})
+    response = desk.post(
+        reverse("desk:pay", args=[ana.pk]), {"amount": "5.00", "method": "cash", "token": "t1"}
+    )
 
     # then: the receipt lists the charge paid and the credit left
     payment = Payment.objects.get(member=ana)
@@ -182,7 +186,9 @@ def test_the_member_picks_the_charges_a_payment_settles(staff_client, load_libra
                                                                    args=[ana.pk])))  # fmt: skip
 
     # when: the card is picked and no amount given
-    desk.post(reverse("desk:pay", args=[ana.pk]), {"method": "card", "charges": [card.pk]})
+    desk.post(
+        reverse("desk:pay", args=[ana.pk]), {"method": "card", "charges": [card.pk], "token": "t1"}
+    )
 
     # then: exactly the card is paid
     fine.refresh_from_db()
@@ -191,12 +197,69 @@ def test_the_member_picks_the_charges_a_payment_settles(staff_client, load_libra
     assert Payment.objects.get(member=ana).amount == Decimal("3.00")
 
 
-@pytest.mark.parametrize("amount", ["", "abc", "-1", "0", "1.234", "1e9", "NaN"])
+def test_a_double_click_takes_one_payment_and_shows_its_receipt_again(
+    staff_client, tolmin, make_member
+):
+    # given: Ana owes 3.00; the payment form as the desk shows it
+    from bukve.accounts.services import charge_record
+
+    ana = make_member(tolmin, "ana")
+    charge_record(member=ana, day=timezone.localdate(), kind="card", amount=Decimal("3.00"))
+    desk = staff_client(tolmin)
+    form = page(desk.get(reverse("desk:member", args=[ana.pk])))
+    token = re.search(r'name="token" value="(\w+)"', form).group(1)
+    seen = re.search(r'name="debt_seen" value="([\d,.]+)"', form).group(1)
+    data = {"amount": "3,00", "method": "cash", "token": token, "debt_seen": seen}
+
+    # when: the librarian clicks Take payment twice
+    first = desk.post(reverse("desk:pay", args=[ana.pk]), data)
+    second = desk.post(reverse("desk:pay", args=[ana.pk]), data)
+
+    # then: one payment, and both clicks show its receipt
+    payment = Payment.objects.get(member=ana)
+    assert payment.amount == Decimal("3.00")
+    assert first.url == second.url == reverse("desk:receipt", args=[payment.pk])
+
+
+def test_two_desks_paying_the_same_debt_take_it_once(staff_client, tolmin, make_member):
+    # given: two desks opened Ana's account while she owed 3.00
+    from bukve.accounts.services import charge_record
+
+    ana = make_member(tolmin, "ana")
+    charge_record(member=ana, day=timezone.localdate(), kind="card", amount=Decimal("3.00"))
+    desk = staff_client(tolmin)
+    pay = {"amount": "3.00", "method": "cash", "debt_seen": "3.00"}
+
+    # when: both take the 3.00
+    desk.post(reverse("desk:pay", args=[ana.pk]), {**pay, "token": "desk-1"})
+    response = desk.post(reverse("desk:pay", args=[ana.pk]), {**pay, "token": "desk-2"},
+                         follow=True)  # fmt: skip
+
+    # then: the second desk is told the debt changed, and nothing more is booked
+    assert Payment.objects.filter(member=ana).count() == 1
+    assert sentence("debt_changed") in page(response)
+
+
+@pytest.mark.parametrize("amount", ["1,50", "1.50", "1,5", " 1,50 €"])
+def test_it_takes_an_amount_as_people_type_it(staff_client, tolmin, make_member, amount):
+    ana = make_member(tolmin, "ana")
+
+    staff_client(tolmin).post(reverse("desk:pay", args=[ana.pk]),
+                              {"amount": amount, "method": "cash", "token": "t1"})  # fmt: skip
+
+    assert Payment.objects.get(member=ana).amount == Decimal("1.50")
+
+
+@pytest.mark.parametrize(
+    "amount", ["", "abc", "-1", "0", "1.234", "1e9", "1E2", "١٢", "٣", "1,505", "100000", "NaN"]
+)
 def test_it_refuses_a_bad_amount_without_taking_anything(staff_client, tolmin, make_member, amount):
     ana = make_member(tolmin, "ana")
     desk = staff_client(tolmin)
 
-    response = desk.post(reverse("desk:pay", args=[ana.pk]), {"amount": amount, "method": "cash"})
+    response = desk.post(
+        reverse("desk:pay", args=[ana.pk]), {"amount": amount, "method": "cash", "token": "t1"}
+    )
 
     assert response.status_code == 302
     assert Payment.objects.count() == 0
@@ -283,11 +346,26 @@ def test_it_prints_the_members_loans_and_debts(staff_client, tolmin, make_member
     assert "b1" in text
 
 
-@pytest.mark.parametrize("text", ["1.1.2147483648", "31. 2. 2000", "\x00", "x" * 100])
+@pytest.mark.parametrize("text", ["1.1.2147483648", "31. 2. 2000", "²", "x" * 100])
 def test_it_finds_nobody_for_odd_searches(staff_client, tolmin, text):
     response = staff_client(tolmin).get(reverse("desk:home"), {"q": text})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/desk/?q=ana%00", "/desk/members/1%00/", "/desk/holds/?branch=%C2%B2",
+     "/desk/money/sale/?member=%C2%B2", "/desk/members/9223372036854775808/",
+     "/desk/charges/99999999999999999999999999/", "/desk/payments/0/receipt/"],
+)  # fmt: skip
+def test_odd_characters_and_ids_are_a_clear_4xx(staff_client, tolmin, path):
+    response = staff_client(tolmin).get(path)
+
+    assert response.status_code in (200, 400, 404)
+    assert response.status_code != 200 or path.endswith("%C2%B2")  # "²": no branch, no member
+    if response.status_code == 400:
+        assert sl("The request cannot be read") in page(response)
 
 
 def test_it_locks_a_desk_login_after_five_failures(client, tolmin, django_user_model):

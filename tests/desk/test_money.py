@@ -71,7 +71,7 @@ def test_it_sells_to_a_members_account(staff_client, velenje, make_member):
     assert f'value="{ana.card_number}"' in page(desk.get(f"{SALE}?member={ana.pk}"))
 
     # when: two cloth bags, to Ana's account
-    response = desk.post(SALE, {"q_bag": "2", "pay": "account", "card": "ana"})
+    response = desk.post(SALE, {"q_bag": "2", "pay": "account", "card": "ana", "token": "t1"})
 
     # then: a debt of 4.00, and no payment
     assert response.url == reverse("desk:member", args=[ana.pk]) + "#account"
@@ -88,7 +88,7 @@ def test_it_sells_to_someone_who_is_not_a_member_for_cash(staff_client, velenje)
     desk = staff_client(velenje)
 
     # when: a book of the library's publications, paid in cash, no card
-    response = desk.post(SALE, {"q_pub_pika": "1", "pay": "cash", "card": ""})
+    response = desk.post(SALE, {"q_pub_pika": "1", "pay": "cash", "card": "", "token": "t2"})
 
     # then: a receipt for 10.00 with no member
     payment = Payment.objects.get()
@@ -102,7 +102,9 @@ def test_it_sells_to_someone_who_is_not_a_member_for_cash(staff_client, velenje)
 
 def test_it_charges_a_room_per_started_hour(staff_client, velenje):
     # when: the foyer for 61 minutes, paid by card
-    response = staff_client(velenje).post(SALE, {"q_room_foyer": "61", "pay": "card"}, follow=True)
+    response = staff_client(velenje).post(
+        SALE, {"q_room_foyer": "61", "pay": "card", "token": "t3"}, follow=True
+    )
 
     # then: two started hours of 40.00
     payment = Payment.objects.get()
@@ -125,7 +127,7 @@ def test_it_charges_a_room_per_started_hour(staff_client, velenje):
     ],
 )
 def test_it_refuses_a_sale_it_cannot_record(staff_client, velenje, data, field):
-    response = staff_client(velenje).post(SALE, data)
+    response = staff_client(velenje).post(SALE, {**data, "token": "t1"})
 
     assert response.status_code == 200  # the form again, with its errors
     assert list(response.context["form"].errors) == [field]
@@ -197,7 +199,9 @@ def test_it_reverses_a_payment_and_a_charge_with_their_reasons(staff_client, vel
     today = timezone.localdate()
     charge = charge_record(member=ana, day=today, kind="service", amount=Decimal("10.00"))
     clerk = staff_client(velenje)
-    clerk.post(reverse("desk:pay", args=[ana.pk]), {"amount": "10.00", "method": "card"})
+    clerk.post(
+        reverse("desk:pay", args=[ana.pk]), {"amount": "10.00", "method": "card", "token": "t1"}
+    )
     paid = Payment.objects.get()
     pay_back = reverse("desk:money_payment_reverse", args=[paid.pk])
     cancel = reverse("desk:money_charge_reverse", args=[charge.pk])
@@ -329,7 +333,10 @@ def test_it_sums_the_days_takings_per_method(staff_client, velenje, make_member)
     charge_record(member=ana, day=today, kind="service", amount=Decimal("17.00"))
     clerk = staff_client(velenje)
     for amount, method in (("5.00", "cash"), ("3.00", "card"), ("2.00", "cash")):
-        clerk.post(reverse("desk:pay", args=[ana.pk]), {"amount": amount, "method": method})
+        clerk.post(
+            reverse("desk:pay", args=[ana.pk]),
+            {"amount": amount, "method": method, "token": amount + method},
+        )
     assert clerk.get(reverse("desk:money_takings")).status_code == 403
     head = staff_client(velenje, Staff.BRANCH_HEAD)
     wrong = Payment.objects.get(amount=Decimal("2.00"))
@@ -356,7 +363,7 @@ def test_it_sums_the_days_takings_per_method(staff_client, velenje, make_member)
 
 def test_it_reverses_a_walk_in_sale_from_the_days_takings(staff_client, velenje):
     # given: a cloth bag sold for cash to someone who is not a member
-    staff_client(velenje).post(SALE, {"q_bag": "1", "pay": "cash"})
+    staff_client(velenje).post(SALE, {"q_bag": "1", "pay": "cash", "token": "t4"})
     paid = Payment.objects.get()
     head = staff_client(velenje, Staff.BRANCH_HEAD)
     takings = reverse("desk:money_takings")
@@ -439,3 +446,18 @@ def test_maribor_has_no_hand_over_button(staff_client, load_library):
     text = staff_client(maribor, Staff.DIRECTOR).get(reverse("desk:money_collection"))
 
     assert reverse("desk:money_hand_over") not in text.content.decode()
+
+
+def test_a_sale_sent_twice_is_sold_once(staff_client, velenje, make_member):
+    ana = make_member(velenje, "ana")
+    desk = staff_client(velenje)
+    sale = {"q_bag": "2", "pay": "account", "card": "ana", "token": "once"}
+
+    desk.post(SALE, sale)
+    desk.post(SALE, sale)
+    desk.post(SALE, {"q_pub_pika": "1", "pay": "cash", "token": "walk-in"})
+    desk.post(SALE, {"q_pub_pika": "1", "pay": "cash", "token": "walk-in"})
+
+    assert Charge.objects.filter(member=ana, kind="sale").count() == 1
+    assert Payment.objects.filter(member=None).count() == 1
+    assert ledger_check() == []

@@ -418,3 +418,43 @@ def test_other_libraries_offer_the_fee_online_or_at_the_library(client, velenje,
     order.refresh_from_db()
     assert order.status == OnlinePayment.PAID
     assert open_debt(maja) == Decimal("0.00")
+
+
+def test_a_debt_paid_at_the_desk_while_paying_online_is_refunded_not_paid_twice(
+    client, ana, log_in, velenje
+):
+    # given: Ana is at the sandbox bank for her whole debt, and pays it at the desk meanwhile
+    log_in(ana)
+    order, response = pay_start(client, charges_of(ana))
+    desk = Client()
+    director = User.objects.create_user("director")
+    Staff.objects.create(user=director, library=velenje, role=Staff.DIRECTOR)
+    desk.force_login(director)
+    account = page(desk.get(f"/desk/members/{ana.pk}/"))
+    token = re.search(r'name="token" value="(\w+)"', account).group(1)
+    desk.post(f"/desk/members/{ana.pk}/pay/", {"method": "cash", "token": token})
+    assert open_debt(ana) == Decimal("0.00")
+
+    # when: she presses Pay at the bank
+    client.post(response.url, {"action": "pay"})
+
+    # then: the money is booked and shown to her as a credit the library owes back
+    order.refresh_from_db()
+    assert ProviderEvent.objects.get().outcome == "already_paid"
+    html = page(client.get("/moja/account/"))
+    assert f"{sl('Credit on the account')}: <strong>3,70 €</strong>" in html
+    assert "3,70 €" in html.split('data-testid="credit"')[1].split("</p>")[0]
+
+    # and the desk lists the refund owed; the director refunds it with one click
+    refunds = page(desk.get("/desk/money/refunds/"))
+    assert order.payment.receipt_number in refunds and "3,70 €" in refunds
+    desk.post(f"/desk/money/refunds/{order.pk}/")
+    desk.post(f"/desk/money/refunds/{order.pk}/")  # a double click refunds nothing more
+    refund = Charge.objects.get(kind="refund")
+    assert (refund.amount, refund.refund_of, refund.created_by) == (
+        Decimal("3.70"), order.payment, director
+    )  # fmt: skip
+    assert order.reference not in page(desk.get("/desk/money/refunds/"))
+    assert 'data-testid="credit"' not in page(client.get("/moja/account/"))
+    takings = page(desk.get("/desk/money/takings/"))
+    assert 'data-testid="refunds-paid"' in takings and "−3,70 €" in takings

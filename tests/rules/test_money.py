@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bukve.rules.money import old_debt_cutoff
+from bukve.rules.money import AmountError, old_debt_cutoff, parse_amount
 
 D = date
 
@@ -78,3 +79,36 @@ def test_it_cuts_off_at_the_latest_day_that_is_n_months_old(today: date, months:
 @given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 30)))
 def test_it_never_unblocks_a_charge_as_days_go_by(today: date) -> None:
     assert old_debt_cutoff(today + timedelta(days=1)) >= old_debt_cutoff(today)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("1,50", "1.50"), ("1.50", "1.50"), ("12", "12.00"), (",5", "0.50"), (" 3 € ", "3.00"),
+     ("0", "0.00"), ("99999,99", "99999.99"), ("7 EUR", "7.00")],
+)  # fmt: skip
+def test_it_reads_amounts_as_people_type_them(text, amount):
+    assert parse_amount(text) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("1E2", "amount_invalid"), ("1e-2", "amount_invalid"), ("١٢", "amount_invalid"),
+     ("１２", "amount_invalid"), ("²", "amount_invalid"), ("NaN", "amount_invalid"),
+     ("Infinity", "amount_invalid"), ("0x10", "amount_invalid"), ("1_000", "amount_invalid"),
+     ("1.234,50", "amount_invalid"), ("1 000", "amount_invalid"), ("1,", "amount_invalid"),
+     ("", "amount_invalid"), (",", "amount_invalid"), ("+5", "amount_invalid"),
+     ("-5", "amount_negative"), ("1,505", "amount_precision"), ("100000", "amount_too_large"),
+     ("9" * 40, "amount_too_large")],
+)  # fmt: skip
+def test_it_refuses_what_is_not_an_amount(text, code):
+    with pytest.raises(AmountError) as error:
+        parse_amount(text)
+
+    assert error.value.code == code
+
+
+def test_a_sign_is_read_only_where_it_belongs():
+    assert parse_amount("-5,00", signed=True) == Decimal("-5.00")
+    assert parse_amount("+5", signed=True) == Decimal("5.00")
+    with pytest.raises(AmountError):
+        parse_amount("-100000", signed=True)
