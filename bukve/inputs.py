@@ -9,11 +9,12 @@ Django needs around it: a form field with translated messages and a URL converte
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bukve.rules.money import MAX_AMOUNT, AmountError, parse_amount
@@ -94,6 +95,21 @@ class AmountField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         return formats.number_format(value, 2) if isinstance(value, Decimal) else value
+
+
+def plausible_day(day: date) -> None:
+    """A form's date that can be real: "0001-01-01" and "9999-12-31" are typing mistakes
+    (and a year 9999 overflows any date computed from it)."""
+    if not 1900 <= day.year <= 2999:
+        raise forms.ValidationError(_("Enter a day between the years 1900 and 2999."))
+
+
+def birth_day(day: date) -> None:
+    """A date of birth: from 1900 to today."""
+    if not date(1900, 1, 1) <= day <= timezone.localdate():
+        raise forms.ValidationError(
+            _("A date of birth is between 1. 1. 1900 and today."), code="birth_date_implausible"
+        )
 
 
 def clean_text(text: str) -> str:

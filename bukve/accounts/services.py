@@ -653,6 +653,17 @@ def outstanding(library: Library) -> Decimal:
     return (total or ZERO).quantize(CENT)
 
 
+LEDGER_MAX = Decimal("9999999.99")  # DecimalField(max_digits=9, decimal_places=2)
+
+
+def _beyond(entries: QuerySet, *fields: str) -> list[int]:  # type: ignore[type-arg]
+    """The ids of entries with an amount in `fields` that the ledger's columns cannot hold."""
+    beyond = Q()
+    for name in fields:
+        beyond |= Q(**{f"{name}__gt": LEDGER_MAX}) | Q(**{f"{name}__lt": -LEDGER_MAX})
+    return list(entries.filter(beyond).values_list("pk", flat=True))
+
+
 def ledger_check(library: Library | None = None) -> list[str]:
     """Prove the ledger adds up; returns what does not (empty: all is well).
 
@@ -664,7 +675,18 @@ def ledger_check(library: Library | None = None) -> list[str]:
     """
     problems: list[str] = []
     scope = Q(library=library) if library else Q()
+    # An amount beyond the ledger's nine digits cannot even be read back (SQLite stores what
+    # it is given): such entries are named, and the checks below pass them by.
+    charges_beyond = _beyond(Charge.objects.filter(scope), "amount", "open_amount")
+    payments_beyond = _beyond(Payment.objects.filter(scope), "amount", "unallocated")
     allocations = Allocation.objects.filter(Q(charge__library=library) if library else Q())
+    allocations_beyond = _beyond(allocations, "amount")
+    for kind, pks in (("charge", charges_beyond), ("payment", payments_beyond),
+                      ("allocation", allocations_beyond)):  # fmt: skip
+        problems += [f"{kind} {pk}: an amount beyond what the ledger holds" for pk in pks]
+    allocations = allocations.exclude(pk__in=allocations_beyond).exclude(
+        Q(charge__in=charges_beyond) | Q(payment__in=payments_beyond)
+    )
     pairs = allocations.values_list("payment", "charge").annotate(net=Sum("amount"))
     to_charge: dict[int, Decimal] = {}
     from_payment: dict[int, Decimal] = {}
@@ -676,15 +698,20 @@ def ledger_check(library: Library | None = None) -> list[str]:
         to_charge[charge_id] = to_charge.get(charge_id, ZERO) + net
         from_payment[payment_id] = from_payment.get(payment_id, ZERO) + net
     for pk, amount, open_amount in (
-        Charge.objects.filter(scope).values_list("pk", "amount", "open_amount").iterator()
+        Charge.objects.filter(scope)
+        .exclude(pk__in=charges_beyond)
+        .values_list("pk", "amount", "open_amount")
+        .iterator()
     ):
         entries = amount - to_charge.get(pk, ZERO)
         if open_amount != entries:
             problems.append(f"charge {pk}: open {open_amount}, entries say {entries}")
         if not ZERO <= open_amount <= amount:
             problems.append(f"charge {pk}: open {open_amount} of {amount}")
-    payments = Payment.objects.filter(scope).values_list(
-        "pk", "amount", "unallocated", "method", "reverses__amount", "reversal"
+    payments = (
+        Payment.objects.filter(scope)
+        .exclude(pk__in=payments_beyond)
+        .values_list("pk", "amount", "unallocated", "method", "reverses__amount", "reversal")
     )
     for pk, amount, unallocated, method, reversed_amount, reversal in payments.iterator():
         entries = amount - from_payment.get(pk, ZERO)

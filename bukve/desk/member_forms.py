@@ -7,14 +7,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from bukve.inputs import birth_day, plausible_day
 from bukve.members.models import CARD_REASONS, CATEGORY_LABELS, EVIDENCE_KINDS
 from bukve.rules.policy import CATEGORIES, LEGAL_ENTITIES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _date(label: object, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE)
+def _date(label: object, required: bool = True, birth: bool = False) -> forms.DateField:
+    validators = [birth_day if birth else plausible_day]
+    return forms.DateField(label=label, required=required, widget=DATE, validators=validators)
 
 
 class MemberForm(forms.Form):
@@ -24,7 +26,7 @@ class MemberForm(forms.Form):
     last_name = forms.CharField(
         label=_("Last name"), max_length=100, help_text=_("For a legal entity: its name.")
     )
-    born = _date(_("Date of birth"), required=False)
+    born = _date(_("Date of birth"), required=False, birth=True)
     category = forms.ChoiceField(
         label=_("Category"), choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
     )

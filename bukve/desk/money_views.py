@@ -38,7 +38,7 @@ from bukve.desk.access import staff_required
 from bukve.desk.forms import OnceForm
 from bukve.desk.templatetags.bukve import charge_kind, money
 from bukve.desk.views import _date, _form_errors, _member, _refused, _to_member
-from bukve.inputs import AmountField, parse_id
+from bukve.inputs import AmountField, parse_id, plausible_day
 from bukve.libraries.models import Staff
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
@@ -155,7 +155,8 @@ class PlanForm(forms.Form):
     installments = forms.IntegerField(
         label=gettext_lazy("Monthly installments"), min_value=2, max_value=24, initial=3
     )
-    first_due = forms.DateField(label=gettext_lazy("First installment due on"), widget=DATE)
+    first_due = forms.DateField(label=gettext_lazy("First installment due on"), widget=DATE,
+                                validators=[plausible_day])  # fmt: skip
     reason = ReasonForm.base_fields["reason"]
 
     def clean_first_due(self) -> date:
@@ -171,13 +172,8 @@ class PlanForm(forms.Form):
         field.label_from_instance = _charge_label  # type: ignore[attr-defined]
 
 
-def _plausible_day(day: date) -> None:
-    if not 1900 <= day.year <= 2999:
-        raise forms.ValidationError(_("Enter a day between the years 1900 and 2999."))
-
-
 class DayForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Day"), widget=DATE, validators=[_plausible_day])
+    date = forms.DateField(label=gettext_lazy("Day"), widget=DATE, validators=[plausible_day])
 
 
 class HandOverForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from bukve.inputs import plausible_day
 from bukve.libraries.models import profile_label
 
 WEEKDAY_CHOICES = [(str(n + 1), name) for n, name in WEEKDAYS.items()]  # ISO: "1" is Monday
@@ -66,8 +67,9 @@ class SeasonForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
-    end = forms.DateField(label=_("To"), widget=DATE_INPUT, help_text=_("The last closed day."))
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT, validators=[plausible_day])
+    end = forms.DateField(label=_("To"), widget=DATE_INPUT, help_text=_("The last closed day."),
+                          validators=[plausible_day])  # fmt: skip
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:

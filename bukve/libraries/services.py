@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,9 @@ from bukve.rules.calendar import BranchCalendar
 from bukve.rules.calendar import Closure as ClosureValue
 from bukve.rules.calendar import Season as SeasonValue
 from bukve.rules.fines import Rates
+from bukve.rules.money import AmountError, parse_amount
 from bukve.rules.policy import (
+    MAX_POLICY_AMOUNT,
     Policy,
     PolicyError,
     assumed_covers,
@@ -220,6 +223,7 @@ def season_remove(*, season: Season) -> None:
 
 TRUE, FALSE = ("true", "yes", "da"), ("false", "no", "ne")
 MAX_NUMBER = 10_000  # the rules set no upper bound; beyond this, day counts overflow dates
+CHANGE_AHEAD = relativedelta(years=2)  # how far ahead a change of the policy may be planned
 
 
 def policy_value_refusal(path: str, value: Any) -> str | None:
@@ -282,24 +286,25 @@ def _parse_like(old: Any, text: str, path: str) -> Any:
     if _is_amount(old):
         amount = _amount_like(old, text)
         if amount is None:
-            raise PolicyError(_("%(path)s: expected an amount, e.g. 0.20.") % {"path": path})
+            raise PolicyError(
+                _("%(path)s: expected an amount (0,00 – %(max)s), e.g. 0,20.")
+                % {"path": path, "max": f"{MAX_POLICY_AMOUNT:.2f}".replace(".", ",")}
+            )
         return amount
     return text
 
 
 def _amount_like(old: str, text: str) -> str | None:
-    """`text` as an amount written with as many decimal places as `old` ("0,2" for "0.10" is
-    "0.20"), or None. More places are kept: the rules then refuse what is not whole cents."""
+    """`text` read as an amount (bukve.rules.money.parse_amount: "0,2" or "0.20", at most
+    MAX_POLICY_AMOUNT), written with as many decimal places as `old` where that loses
+    nothing ("18" stays "18", "0,2" for "0.10" is "0.20"); None when it is no amount."""
     try:
-        amount = Decimal(text.replace(",", "."))
-        if not amount.is_finite():
-            return None
-        places = len(old.partition(".")[2])
-        if amount.as_tuple().exponent >= -places:
-            amount = amount.quantize(Decimal(1).scaleb(-places))
-    except InvalidOperation:
+        amount = parse_amount(text, maximum=MAX_POLICY_AMOUNT)
+    except AmountError:
         return None
-    return f"{amount:f}"
+    places = len(old.partition(".")[2])
+    shorter = amount.quantize(Decimal(1).scaleb(-places))
+    return f"{shorter if shorter == amount else amount:f}"
 
 
 def _is_date(value: Any) -> bool:
@@ -350,8 +355,11 @@ def policy_value_set(
     Raises PolicyError, saving nothing, for an unknown key, a list or table, or a value the
     rules do not accept. Locks: library (one change to its policy at a time).
     """
-    if valid_from < (today or timezone.localdate()):
+    today = today or timezone.localdate()
+    if valid_from < today:
         raise PolicyError(_("A change cannot apply from a day in the past."))
+    if valid_from > today + CHANGE_AHEAD:
+        raise PolicyError(_("A change can apply from a day at most two years ahead."))
     Library.objects.select_for_update().get(pk=library.pk)
     data = copy.deepcopy(dict(policy_for(library, valid_from).data))
     parent, key = _locate(data, path)

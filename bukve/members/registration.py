@@ -235,4 +235,4 @@ def _duplicate_of(library: Library, first: str, last: str, born: date, email: st
 
 
 def _plausible_birth(born: date, today: date) -> bool:
-    return born <= today and today.year - born.year <= OLDEST
+    return date(1900, 1, 1) <= born <= today and today.year - born.year <= OLDEST

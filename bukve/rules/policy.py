@@ -9,6 +9,7 @@ library has not confirmed are listed under `assumed` (dotted key paths) and show
 from __future__ import annotations
 
 import builtins
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,20 +34,34 @@ CHANNELS = ("desk", "phone", "online", "selfcheck")
 CENT = Decimal("0.01")
 
 
+# Bounds of what a library's rules can sensibly say. Beyond them a value is a typing mistake
+# ("1e9" for a fee, 9999 for a loan period) that would overflow the ledger or the calendar.
+MAX_POLICY_AMOUNT = Decimal("10000.00")  # any one fee, fine rate or price
+MAX_COUNT = 10_000  # loans, renewals, notices, ages, ...
+MAX_DAYS = 3650  # any period in days: ten years
+MAX_MONTHS = 120
+MAX_AGE = 150
+MAX_MULTIPLIER = Decimal(100)
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # a policy's valid_from
+
+
 class PolicyError(ValueError):
     """A policy file that cannot be used; the message starts with the offending key."""
 
 
 def money(value: Any, key: str = "amount") -> Decimal:
-    """A Decimal with two places; floats are refused because they are not exact."""
+    """A Decimal with two places, at most MAX_POLICY_AMOUNT; floats are refused because they
+    are not exact, and so is an exponent ("1e9")."""
     if isinstance(value, bool | float):
         raise PolicyError(f'{key}: write amounts as strings, e.g. "0.10"')
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise PolicyError(f"{key}: not an amount: {value!r}") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
+    text = str(value)
+    if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]+)?", text, re.ASCII):
+        raise PolicyError(f"{key}: not an amount: {value!r}")
+    amount = Decimal(text)
+    if amount != amount.quantize(CENT):
         raise PolicyError(f"{key}: not an amount in cents: {value!r}")
+    if amount > MAX_POLICY_AMOUNT:
+        raise PolicyError(f"{key}: more than {MAX_POLICY_AMOUNT}: {value!r}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -313,12 +328,21 @@ class _Reader:
             raise PolicyError(f"{self.key(name)}: expected text")
         return value
 
-    def int(self, name: builtins.str, default: Any = ..., minimum: builtins.int = 0) -> Any:
+    def int(
+        self, name: builtins.str, default: Any = ..., minimum: builtins.int = 0,
+        maximum: builtins.int = MAX_COUNT,
+    ) -> Any:  # fmt: skip
         value = self.raw(name, default)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise PolicyError(f"{self.key(name)}: expected a whole number >= {minimum}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (minimum <= value <= maximum)
+        ):
+            raise PolicyError(
+                f"{self.key(name)}: expected a whole number from {minimum} to {maximum}"
+            )
         return value
 
     def bool(self, name: builtins.str, default: Any = ...) -> builtins.bool:
@@ -375,8 +399,8 @@ class _Reader:
 def _days(value: Any, key: str) -> int | None:
     if value is None or value is False:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise PolicyError(f"{key}: expected a number of days >= 1")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
+        raise PolicyError(f"{key}: expected a number of days from 1 to {MAX_DAYS}")
     return value
 
 
@@ -434,7 +458,7 @@ def _ladder(reader: _Reader) -> Ladder:
         collection = s.bool("collection", False)
         step = NoticeStep(
             level=0 if collection else s.int("level", minimum=1),
-            days=s.int("days", minimum=1),
+            days=s.int("days", minimum=1, maximum=MAX_DAYS),
             fee=s.money("fee"),
             registered_mail=s.bool("registered_mail", False),
             collection=collection,
@@ -451,8 +475,8 @@ def _profile(reader: _Reader, ladders: Mapping[str, Ladder]) -> Profile:
     fines = FineRules(
         method=method,
         chargeable=f.one_of("chargeable", ("open_days", "working_days"), "open_days"),
-        tolerance_days=f.int("tolerance_days", 0),
-        period_days=f.int("period_days", minimum=1) if method == "period" else 0,
+        tolerance_days=f.int("tolerance_days", 0, maximum=MAX_DAYS),
+        period_days=f.int("period_days", minimum=1, maximum=MAX_DAYS) if method == "period" else 0,
         stop_at_level=f.int("stop_at_level", None, minimum=1),
         rates=f.by_material("rates", money),
     )
@@ -501,6 +525,8 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     valid_from = top.raw("valid_from")
     if not isinstance(valid_from, date):
         raise PolicyError("valid_from: expected a date (YYYY-MM-DD)")
+    if not FIRST_YEAR <= valid_from.year <= LAST_YEAR:
+        raise PolicyError(f"valid_from: expected a year from {FIRST_YEAR} to {LAST_YEAR}")
     c = top.table("circulation")
     h = top.table("holds")
     lost = top.table("lost")
@@ -514,15 +540,15 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         ladders=ladders,
         overdue_renewal_channels=c.choices("overdue_renewal_channels", CHANNELS),
         debt_blocks=c.bool("debt_blocks"),
-        debt_age_months=c.int("debt_age_months", 1, minimum=1),
+        debt_age_months=c.int("debt_age_months", 1, minimum=1, maximum=MAX_MONTHS),
         return_noticed_items_before_paying=c.bool("return_noticed_items_before_paying", False),
         fine_exempt_categories=c.choices("fine_exempt_categories", CATEGORIES, []),
-        guardian_age=c.int("guardian_age", 15, minimum=1),
+        guardian_age=c.int("guardian_age", 15, minimum=1, maximum=MAX_AGE),
         max_loans=c.int("max_loans", None, minimum=1),
         offline_max_loans=c.int("offline_max_loans", None, minimum=1),
-        hold_pickup_open_days=h.int("pickup_open_days", minimum=1),
+        hold_pickup_open_days=h.int("pickup_open_days", minimum=1, maximum=MAX_DAYS),
         hold_not_collected_fee=h.money("not_collected_fee", "0.00"),
-        locker_days=h.int("locker_days", None, minimum=1),
+        locker_days=h.int("locker_days", None, minimum=1, maximum=MAX_DAYS),
         locker_not_collected_fee=h.money("locker_not_collected_fee", "0.00"),
         lost_processing_fee=lost.money("processing_fee"),
         lost_price_multiplier=lost.by_material("price_multiplier", _multiplier, {}),
@@ -560,11 +586,11 @@ def _membership(reader: _Reader) -> Membership:
     membership = Membership(
         fees=by_category,
         default_fee=by_category.pop("default", Decimal("0.00")),
-        free_under_age=reader.int("free_under_age", None, minimum=1),
+        free_under_age=reader.int("free_under_age", None, minimum=1, maximum=MAX_AGE),
         evidence=reader.choices("evidence", CATEGORIES, []),
-        certificate_months=reader.int("certificate_months", 1, minimum=1),
-        period_months=reader.int("period_months", 12, minimum=1),
-        renew_before_days=reader.int("renew_before_days", 30),
+        certificate_months=reader.int("certificate_months", 1, minimum=1, maximum=MAX_MONTHS),
+        period_months=reader.int("period_months", 12, minimum=1, maximum=MAX_MONTHS),
+        renew_before_days=reader.int("renew_before_days", 30, maximum=MAX_DAYS),
     )
     # Read by online registration (bukve/members/registration.py) from the plain data.
     for name in ("online_registration", "online_registration_requires_payment",
@@ -586,7 +612,7 @@ def _cards(reader: _Reader) -> Cards:
         columns.done()
     cards = Cards(
         prices=prices,
-        child_under_age=reader.int("child_under_age", 15, minimum=1),
+        child_under_age=reader.int("child_under_age", 15, minimum=1, maximum=MAX_AGE),
         prefix=reader.str("prefix", ""),
     )
     reader.done()
@@ -638,9 +664,15 @@ def _vat(reader: _Reader) -> Vat:
 
 
 def _multiplier(value: Any, key: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | str) or Decimal(str(value)) <= 0:
-        raise PolicyError(f"{key}: expected a positive multiplier")
-    return Decimal(str(value))
+    text = str(value)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | str)
+        or not re.fullmatch(r"[0-9]{1,4}(\.[0-9]{1,4})?", text, re.ASCII)
+        or not 0 < Decimal(text) <= MAX_MULTIPLIER
+    ):
+        raise PolicyError(f"{key}: expected a multiplier above 0, at most {MAX_MULTIPLIER}")
+    return Decimal(text)
 
 
 def _has_key(data: Any, dotted: str) -> bool:

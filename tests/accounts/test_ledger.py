@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -258,3 +258,22 @@ def test_any_sequence_keeps_every_balance_equal_to_its_entries(
             settled = sum(Allocation.objects.values_list("amount", flat=True), Decimal(0))
             assert 0 <= settled <= charged
         transaction.set_rollback(True)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="PostgreSQL's numeric(9, 2) refuses such an amount itself",
+)
+def test_the_check_names_an_amount_the_ledger_cannot_hold_instead_of_crashing(velenje, ana):
+    # given: a charge of a thousand million, written by hand into SQLite, which keeps it
+    charge = charge_record(member=ana, day=DAY, kind="fine", amount=Decimal("1.00"))
+    payment_take(member=ana, day=DAY, amount=Decimal("1.00"))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_charge SET amount = 1000000000, open_amount = 1000000000"
+                       " WHERE id = %s", [charge.pk])  # fmt: skip
+
+    # when
+    problems = ledger_check()
+
+    # then: it is named, and the rest is still checked
+    assert f"charge {charge.pk}: an amount beyond what the ledger holds" in problems

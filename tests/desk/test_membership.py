@@ -3,7 +3,7 @@ online registration, authorised persons and ending a membership, through the ser
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -53,6 +53,11 @@ def test_it_enrols_a_member_and_shows_the_card_number(staff_client, tolmin):
     "change",
     [
         {"born": "not a date"},
+        {"born": "0001-01-01"},
+        {"born": "1899-12-31"},
+        {"born": "9999-12-31"},
+        {"born": (TODAY + timedelta(days=1)).isoformat()},
+        {"evidence_kind": "unemployment_certificate", "evidence_issued": "0001-01-01"},
         {"category": "dragon"},
         {"born": "", "category": "adult"},
         {"born": "2016-01-01", "category": "child"},  # no guardian

@@ -337,10 +337,15 @@ def test_it_changes_a_policy_value_from_today_at_the_desk(login, tolmin):
 @pytest.mark.parametrize(
     ("path", "value", "error"),
     [
-        ("profiles.standard.loan_days.default", "0", "expected a number of days >= 1"),
+        ("profiles.standard.loan_days.default", "0", "expected a number of days from 1 to 3650"),
+        ("profiles.standard.loan_days.default", "9999", "from 1 to 3650"),
+        ("lost.processing_fee", "1e9", "expected an amount (0,00 – 10000,00)"),
+        ("lost.processing_fee", "10000,01", "expected an amount (0,00 – 10000,00)"),
+        ("lost.processing_fee", "١٢", "expected an amount (0,00 – 10000,00)"),
+        ("lost.processing_fee", "-1", "expected an amount (0,00 – 10000,00)"),
         ("profiles.standard.loan_days.default", "twenty", "expected a whole number"),
         ("profiles.standard.fines.method", "weekly", "expected one of daily, period"),
-        ("lost.processing_fee", "3.005", "not an amount in cents"),
+        ("lost.processing_fee", "3.005", "expected an amount (0,00 – 10000,00)"),
         ("circulation.debt_blocks", "perhaps", "expected true or false"),
         ("circulation.overdue_renewal_channels", "desk", "Lists and tables cannot be changed"),
         ("profiles.standard.fines.rates", "0.30", "Lists and tables cannot be changed"),
@@ -363,6 +368,32 @@ def test_it_refuses_a_policy_value_and_saves_nothing(login, tolmin, path, value,
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].non_field_errors())
     assert list(PolicyVersion.objects.values_list("valid_from", "data")) == saved
+
+
+def test_it_takes_an_amount_with_a_decimal_comma(login, tolmin):
+    client = login(tolmin, Staff.ADMINISTRATOR)
+
+    client.post(
+        url("setup_policy_change"),
+        {"path": "lost.processing_fee", "value": "3,5", "valid_from": timezone.localdate()},
+    )
+
+    version = tolmin.policies.get(valid_from=timezone.localdate())
+    assert version.data["lost"]["processing_fee"] == "3.50"
+
+
+def test_it_refuses_a_policy_change_from_a_day_far_ahead(login, tolmin):
+    client = login(tolmin, Staff.ADMINISTRATOR)
+    saved = PolicyVersion.objects.count()
+
+    response = client.post(
+        url("setup_policy_change"),
+        {"path": "lost.processing_fee", "value": "3.00", "valid_from": "9999-12-31"},
+    )
+
+    assert response.status_code == 200
+    assert "at most two years ahead" in str(response.context["form"].errors)
+    assert PolicyVersion.objects.count() == saved
 
 
 def test_it_refuses_a_policy_change_in_the_past(login, tolmin):

@@ -155,10 +155,11 @@ def test_it_explains_bad_input_and_creates_nothing(client, ravne, changes, field
     assert not Registration.objects.exists()
 
 
-def test_it_refuses_a_birth_date_in_the_future(client, ravne):
-    tomorrow = timezone.localdate() + timedelta(days=1)
+@pytest.mark.parametrize("days", [1, -366 * 200])
+def test_it_refuses_a_birth_date_in_the_future_or_before_1900(client, ravne, days):
+    born = timezone.localdate() + timedelta(days=days)
 
-    response = register(client, ravne, born=tomorrow.strftime("%d. %m. %Y"))
+    response = register(client, ravne, born=born.strftime("%d. %m. %Y"))
 
     assert sentence("birth_date_implausible") in page(response)
     assert not Registration.objects.exists()
