@@ -1,4 +1,5 @@
 import json
+from datetime import date
 
 from django import forms
 from django.contrib import admin
@@ -7,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from bukve.inputs import plausible_day
 from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season
 
 
@@ -77,6 +79,9 @@ class ClosureForm(forms.ModelForm):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
+        for day in (start, end):
+            if isinstance(day, date):
+                plausible_day(day)
         if start and end and end < start:  # type: ignore[operator]
             raise forms.ValidationError(_("A closure cannot end before it starts."))
         return data

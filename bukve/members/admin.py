@@ -1,11 +1,34 @@
+from datetime import date
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bukve.inputs import birth_day, plausible_day
 from bukve.members.models import Member
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["born", "expires"]  # the admin adds the rest from its fieldsets
+
+    def clean_born(self) -> date | None:
+        born: date | None = self.cleaned_data.get("born")
+        if born is not None:
+            birth_day(born)
+        return born
+
+    def clean_expires(self) -> date | None:
+        expires: date | None = self.cleaned_data.get("expires")
+        if expires is not None:
+            plausible_day(expires)
+        return expires
 
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
+    form = MemberForm
     list_display = ["card_number", "last_name", "first_name", "category", "library", "born",
                     "expires", "restricted", "in_collection_since"]  # fmt: skip
     list_display_links = ["card_number", "last_name"]
