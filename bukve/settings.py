@@ -176,3 +176,16 @@ if DEBUG or os.environ.get("BUKVE_DEMO") == "true":
     BUKVE_SANDBOX_SECRET = os.environ.get("BUKVE_SANDBOX_SECRET") or installation_secret(
         VAR_DIR / "sandbox_secret"
     )
+
+# Errors and warnings go to stderr whatever DEBUG says (Django sends them only to the
+# site's admins by e-mail outside debug): a server error must leave its traceback somewhere.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "bukve": {"handlers": ["stderr"], "level": "WARNING"},
+    },
+}
