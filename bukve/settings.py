@@ -99,8 +99,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing at once when the daily run and the web app overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Many desks at once on the embedded default (issue 20). SQLite has one writer at a time:
+    # a transaction takes the write lock when it begins (BEGIN IMMEDIATE), so it waits its
+    # turn for up to `timeout` seconds; a transaction that read first and wanted to write later
+    # failed at once with "database is locked" when another wrote meanwhile. With WAL readers
+    # never wait for the writer, nor the writer for readers; synchronous=NORMAL is safe with WAL
+    # (a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
