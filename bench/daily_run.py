@@ -172,6 +172,7 @@ def build(n_loans: int, today: date, seed: int) -> None:
     from django.db import connection, transaction
 
     from bukve.circulation.models import DailyRun, Loan, Reservation
+    from bukve.folding import fold
     from bukve.libraries.models import Branch
     from bukve.libraries.services import (
         calendar_for,
@@ -287,9 +288,9 @@ def build(n_loans: int, today: date, seed: int) -> None:
 
         counts: dict[str, int] = {}
         counts["records"] = copier.copy(
-            "catalog_record", ["id", "library_id", "key", "title", "author"],
-            ((r, lib, f"R{r:08d}", f"Naslov {r}", f"Avtor {r % 9973}")
-             for r in range(1, n_records + 1)),
+            "catalog_record", ["id", "library_id", "key", "title", "author", "text_folded"],
+            ((r, lib, f"R{r:08d}", f"Naslov {r}", f"Avtor {r % 9973}",
+              fold(f"Naslov {r} Avtor {r % 9973}")) for r in range(1, n_records + 1)),
         )  # fmt: skip
         counts["items"] = copier.copy(
             "catalog_item",
@@ -362,12 +363,13 @@ def build(n_loans: int, today: date, seed: int) -> None:
 
         counts["members"] = copier.copy(
             "members_member",
-            ["id", "library_id", "card_number", "first_name", "last_name", "born", "category",
-             "guardian_id", "expires", "restricted", "in_collection_since", "language",
-             "email", "phone", "notify_by", "password", "address", "birth_place", "education",
-             "education_consent", "contact_person", "end_reason", "age_group"],
+            ["id", "library_id", "card_number", "first_name", "last_name", "name_folded", "born",
+             "category", "guardian_id", "expires", "restricted", "in_collection_since",
+             "language", "email", "phone", "notify_by", "password", "address", "birth_place",
+             "education", "education_consent", "contact_person", "end_reason", "age_group"],
             ((i + 1, lib, f"{i + 1:08d}", f"Ime{i % 997}", f"Priimek{i % 4999}",
-              member_born[i], CATEGORIES[member_category[i]][0], member_guardian[i],
+              fold(f"Ime{i % 997} Priimek{i % 4999}"), member_born[i],
+              CATEGORIES[member_category[i]][0], member_guardian[i],
               today + timedelta(days=rng.randint(1, 365)), False, in_collection.get(i + 1),
               "sl", f"clan{i + 1}@example.si", "", "email", "", "", "", "", False, "", "", "")
              for i in range(n_members)),

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bukve.folding import fold
 from bukve.rules.policy import MATERIALS
 
 MATERIAL_LABELS = {
@@ -18,12 +21,22 @@ class Record(models.Model):
     key = models.CharField(max_length=100)
     title = models.CharField(_("title"), max_length=500, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
+    # "title author" without case and diacritics (bukve.folding), for the catalogue search;
+    # set by save(), so that every way of writing a title keeps it.
+    text_folded = models.TextField(blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint("library", "key", name="record_key_unique")]
 
     def __str__(self) -> str:
         return self.title or self.key
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.text_folded = fold(f"{self.title} {self.author}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "author"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "text_folded"}
+        super().save(*args, **kwargs)
 
 
 class Item(models.Model):

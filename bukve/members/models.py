@@ -1,9 +1,11 @@
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bukve.folding import fold
 from bukve.rules.notices import age_on
 from bukve.rules.policy import CATEGORIES
 
@@ -35,6 +37,9 @@ class Member(models.Model):
     card_number = models.CharField(_("card number"), max_length=30)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    # "first last" without case and diacritics (bukve.folding), for the name search; set by
+    # save() from the names, so that every way of writing a name keeps it.
+    name_folded = models.TextField(blank=True, editable=False)
     born = models.DateField(_("date of birth"), null=True, blank=True)
     category = models.CharField(
         _("category"), max_length=20, choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
@@ -85,6 +90,13 @@ class Member(models.Model):
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
         return f"{name} ({self.card_number})" if name else self.card_number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(f"{self.first_name} {self.last_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
 
     @property
     def is_anonymous(self) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from bukve.folding import fold
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.membership import (
@@ -163,8 +164,9 @@ def member_authenticate(*, library: Library, login: str, password: str) -> Membe
 
 def member_search(library: Library, text: str) -> QuerySet[Member]:
     """Members of the library by card number (exact), date of birth (d. m. yyyy or
-    yyyy-mm-dd) or name (every word must match the first or last name). The anonymous
-    members that keep purged members' statistics are not people, and are never found."""
+    yyyy-mm-dd) or name (every word must be in the first or last name, whatever the case
+    and diacritics). The anonymous members that keep purged members' statistics are not
+    people, and are never found."""
     text = text.strip()
     members = Member.objects.filter(library=library, age_group="")
     if not text:
@@ -175,8 +177,13 @@ def member_search(library: Library, text: str) -> QuerySet[Member]:
     born = _date(text)
     if born is not None:
         return members.filter(born=born).order_by("last_name", "first_name")
-    for word in text.split():
-        members = members.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    # Folded on both sides (bukve.folding): "špela", "SPELA" and "Špela" find Špela Košir
+    # alike, on SQLite as on PostgreSQL. A word has no space, so it matches within one name.
+    words = fold(text).split()
+    if not words:  # nothing but marks
+        return members.none()
+    for word in words:
+        members = members.filter(name_folded__contains=word)
     return members.order_by("last_name", "first_name")
 
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from bukve.catalog.models import Item, Record
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import Renewal, is_exempt, loan_fine, renewal_preview
+from bukve.folding import fold
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
 
@@ -80,11 +81,11 @@ def catalogue_search(member: Member, text: str) -> QuerySet[Record]:
     """Titles of the member's library whose title or author contains every word of `text`,
     with how many copies there are and how many are on the shelf for home loan."""
     records = Record.objects.filter(library=member.library_id)
-    words = text.split()
+    words = fold(text).split()  # whatever the case and diacritics (bukve.folding)
     if not words:
         return records.none()
     for word in words:
-        records = records.filter(Q(title__icontains=word) | Q(author__icontains=word))
+        records = records.filter(text_folded__contains=word)
     available = Q(items__status=Item.SHELF, items__not_for_loan=False)
     return (
         records.annotate(copies=Count("items"), available=Count("items", filter=available))

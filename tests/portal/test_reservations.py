@@ -18,7 +18,9 @@ def velenje(load_library):
 
 
 def titled(item, title: str, author: str = ""):
-    Record.objects.filter(pk=item.record_id).update(title=title, author=author)
+    record = Record.objects.get(pk=item.record_id)
+    record.title, record.author = title, author
+    record.save(update_fields=["title", "author"])  # also its folded copy, for the search
     return item
 
 
