@@ -9,8 +9,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bukve.desk.policy_page import HELP
 from bukve.inputs import plausible_day
 from bukve.libraries.models import profile_label
 
@@ -83,6 +85,11 @@ class ClosureForm(forms.Form):
 
 
 class PolicyValueForm(forms.Form):
+    """One value of the policy, typed as the page shows it: "0,20", "28", "unlimited"; a
+    yes or no and a value out of a short list are chosen (`choices`). `kind` (see
+    bukve/desk/policy_page.py) tells the help text; the path stays hidden when it is known.
+    """
+
     path = forms.CharField(
         label=_("Key"), max_length=200, help_text=_("e.g. profiles.standard.max_renewals")
     )
@@ -90,10 +97,7 @@ class PolicyValueForm(forms.Form):
         label=_("New value"),
         max_length=200,
         required=False,
-        help_text=_(
-            "Numbers as 3, amounts as 0.20, true or false. To confirm an assumed value, "
-            "save it unchanged."
-        ),
+        help_text=_("To confirm an assumed value, save it unchanged."),
     )
     valid_from = forms.DateField(
         label=_("Valid from"),
@@ -106,3 +110,18 @@ class PolicyValueForm(forms.Form):
         if valid_from < timezone.localdate():
             raise forms.ValidationError(_("A change cannot apply from a day in the past."))
         return valid_from
+
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]] | None = None, kind: str = "",
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if kind:  # the key came with the link of a value: it is named on the page
+            self.fields["path"].widget = forms.HiddenInput()
+        if choices:
+            self.fields["value"].widget = forms.Select(choices=choices)
+        how = HELP.get(kind)
+        if how:
+            self.fields["value"].help_text = format_lazy(
+                "{} {}", how, self.fields["value"].help_text
+            )

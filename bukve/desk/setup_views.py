@@ -7,7 +7,6 @@ library's rows are not found (404).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,10 +14,12 @@ from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bukve.desk import policy_page
 from bukve.desk.access import staff_required
 from bukve.desk.setup_forms import (
     WEEKDAY_CHOICES,
@@ -28,7 +29,7 @@ from bukve.desk.setup_forms import (
     SeasonForm,
     weekdays_text,
 )
-from bukve.libraries.models import Branch, Closure, Library, Season, Staff
+from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season, Staff
 from bukve.libraries.services import (
     branch_update,
     closure_add,
@@ -216,49 +217,54 @@ def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- policy values ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    key: str
-    value: str
-    assumed: bool
-    editable: bool
-
-
-def _shown(value: Any) -> str:
-    """A policy value as the page shows it and the change form reads it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 @ADMINISTRATOR
 def policy(request: HttpRequest) -> HttpResponse:
+    """The library's rules as they read: grouped, labelled, in the page's language, each
+    value with a link to change it, and the versions with what each changed and who."""
     library = request.staff.library
     current = _current_policy(library)
-    sections: dict[str, list[Row]] = {"": []}  # "" holds the top-level values
-    for key, value in flat_values(current.data) if current else []:
-        row = Row(
-            key,
-            _shown(value),
-            assumed=current.is_assumed(key),
-            editable=not policy_value_refusal(key, value),
-        )
-        sections.setdefault(key.partition(".")[0] if "." in key else "", []).append(row)
-    versions = [
-        (v, len(v.data.get("assumed", [])))
-        for v in library.policies.select_related("saved_by").order_by("-valid_from")
-    ]
     context = {
         "section": "setup",
         "policy": current,
-        "sections": {name: rows for name, rows in sections.items() if rows},
-        "versions": versions,
+        "valid_from": policy_page.day_text(current.valid_from) if current else "",
+        "sections": policy_page.sections(current, library) if current else [],
+        "branches": policy_page.branch_rows(current, library),
+        "versions": policy_page.history(
+            library.policies.all(), current.valid_from if current else None
+        ),
     }
     return render(request, "desk/setup/policy.html", context)
+
+
+def _unlimited(path: str, text: str) -> str:
+    """ "brez omejitve" typed for a number of renewals, as the policy writes it."""
+    words = {"unlimited", policy_page.unlimited().lower()}
+    if path.endswith(".max_renewals") and text.strip().lower() in words:
+        return "unlimited"
+    return text
+
+
+def _refusal(error: PolicyError, path: str, data: Any) -> str:
+    """A refusal naming the value by its label rather than its key."""
+    text = str(error)
+    name = policy_page.label(path, data) if data is not None else None
+    if name and text.startswith(f"{path}:"):
+        text = f"{name}:{text.removeprefix(f'{path}:')}"
+    return _("Not saved: %(reason)s") % {"reason": text}
+
+
+def _saved_message(path: str, version: PolicyVersion, was_assumed: bool, unchanged: bool) -> str:
+    data = version.data
+    value = dict(flat_values(data))[path]
+    words = {
+        "what": policy_page.label(path, data, first=False) or path,
+        "value": policy_page.value_text(path, value, data),
+        "day": policy_page.day_text(version.valid_from),
+    }
+    if was_assumed and unchanged:
+        return _("Confirmed. From %(day)s on the value is no longer assumed – %(what)s: "
+                 "%(value)s.") % words  # fmt: skip
+    return _("Saved. From %(day)s on the new value applies – %(what)s: %(value)s.") % words
 
 
 @ADMINISTRATOR
@@ -266,43 +272,53 @@ def policy_change(request: HttpRequest) -> HttpResponse:
     staff = request.staff
     current = _current_policy(staff.library)
     values = dict(flat_values(current.data)) if current else {}
+    source = request.POST if request.method == "POST" else request.GET
+    path = source.get("path", "").strip()
+    old = values.get(path)
+    known = path in values and not policy_value_refusal(path, old)
+    choices = policy_page.choices_of(path, old, current.data) if current and known else None
+    kind = policy_page.kind(path) if known else ""
     if request.method == "POST":
-        form = PolicyValueForm(request.POST)
-        path = request.POST.get("path", "").strip()
+        form = PolicyValueForm(request.POST, choices=choices, kind=kind)
         if form.is_valid():
+            path = form.cleaned_data["path"]
+            text = _unlimited(path, form.cleaned_data["value"])
             try:
                 version = policy_value_set(
                     library=staff.library,
-                    path=form.cleaned_data["path"],
-                    value=form.cleaned_data["value"],
+                    path=path,
+                    value=text,
                     valid_from=form.cleaned_data["valid_from"],
                     by=request.user,  # type: ignore[arg-type]
                 )
             except PolicyError as error:
-                form.add_error(None, _("Not saved: %(reason)s") % {"reason": error})
+                form.add_error(None, _refusal(error, path, current.data if current else None))
             else:
-                new = dict(flat_values(version.data))[form.cleaned_data["path"]]
+                new = dict(flat_values(version.data))[path]
+                was_assumed = bool(current and current.is_assumed(path))
                 messages.success(
-                    request,
-                    _("%(key)s is %(value)s from %(day)s on.")
-                    % {
-                        "key": path,
-                        "value": _shown(new),
-                        "day": formats.date_format(version.valid_from),
-                    },
+                    request, _saved_message(path, version, was_assumed, unchanged=new == old)
                 )
-                return redirect("desk:setup_policy")
+                return redirect(reverse("desk:setup_policy") + f"#{_anchor(path)}")
     else:
-        path = request.GET.get("path", "")
         initial = {"path": path, "valid_from": timezone.localdate()}
         if path in values:
-            initial["value"] = _shown(values[path])
-        form = PolicyValueForm(initial=initial)
+            initial["value"] = policy_page.form_text(path, values[path])
+        form = PolicyValueForm(initial=initial, choices=choices, kind=kind)
+    data = current.data if current else {}
     context = {
         "section": "setup",
         "form": form,
         "path": path,
-        "current": _shown(values[path]) if path in values else None,
+        "known": known,
+        "label": policy_page.label(path, data) if known else None,
+        "current": policy_page.value_text(path, old, data) if path in values else None,
         "assumed": bool(current and path in values and current.is_assumed(path)),
+        "back": reverse("desk:setup_policy") + (f"#{_anchor(path)}" if known else ""),
     }
     return render(request, "desk/setup/policy_change.html", context)
+
+
+def _anchor(path: str) -> str:
+    """The id of the policy page's section that shows `path`."""
+    return "section-" + policy_page.section_of(path)
