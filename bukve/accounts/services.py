@@ -504,7 +504,7 @@ def _sale_book(
         charges.append(Charge.objects.create(
             library=library, member=member, date=day, kind="sale", amount=price.amount * units,
             open_amount=price.amount * units, units=units, price_code=price.code,
-            unit_price=price.amount, vat_rate=policy.vat.rate_of(price), note=price.name,
+            unit_price=price.amount, vat_rate=policy.vat.rate_of(price, day), note=price.name,
             created_by=by, idempotency_key=key,
         ))  # fmt: skip
     if method is None:

@@ -274,9 +274,9 @@ def sale(request: HttpRequest) -> HttpResponse:
                 return _to_member(buyer, "account")
     context = {
         "form": form,
-        "groups": _groups(form, policy.prices, policy.vat.rate_of),
+        "groups": _groups(form, policy.prices, lambda price: policy.vat.rate_of(price, today)),
         "vat": policy.vat,
-        "any_vat": any(policy.vat.rate_of(p) for p in policy.prices.values()),
+        "any_vat": any(policy.vat.class_of(p) for p in policy.prices.values()),
         "member": member,
         "today": today,
         "section": "money",

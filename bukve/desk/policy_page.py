@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -31,6 +31,7 @@ from bukve.desk.templatetags.bukve import SEASONS, money
 from bukve.libraries.models import Branch, Library, PolicyVersion, profile_label
 from bukve.libraries.services import policy_value_refusal
 from bukve.members.models import CARD_REASONS, CATEGORY_LABELS
+from bukve.rules.money import VAT_CLASSES, vat_rate
 from bukve.rules.policy import Policy, assumed_covers, entry_name, flat_values
 
 L = gettext_lazy
@@ -194,7 +195,9 @@ PATTERNS: list[tuple[str, Promise, str]] = [
     ("prices.<g>.items.<i>.unit", L("unit"), "unit"),
     ("vat.payer", L("the library is a VAT payer"), "bool"),
     ("vat.note", L("note on receipts"), "text"),
-    ("vat.<v>", L("VAT rate included in the prices of"), "groups"),
+    ("vat.general", L("VAT at the general rate is included in the prices of"), "groups"),
+    ("vat.reduced", L("VAT at the reduced rate is included in the prices of"), "groups"),
+    ("vat.exempt", L("exempt from VAT"), "groups"),
     ("payment.iban", L("IBAN"), "text"),
     ("payment.bic", L("BIC"), "text"),
     ("payment.reference", L("reference of a payment"), "enum"),
@@ -220,8 +223,6 @@ _PATTERNS = [Pattern(tuple(p.split(".")), what, kind) for p, what, kind in PATTE
 
 def _match(key: str) -> tuple[Pattern, dict[str, str]] | None:
     parts = key.split(".")
-    if parts[0] == "vat" and len(parts) > 2:  # a rate with a decimal point: vat.8.5
-        parts = ["vat", ".".join(parts[1:])]
     for pattern in _PATTERNS:
         if len(pattern.parts) != len(parts):
             continue
@@ -727,14 +728,14 @@ class _Page:
 
     def vat(self) -> Section:
         vat = self.data.get("vat", {})
-        facts = self.facts("vat.payer", "vat.note")
-        for rate in vat:
-            if rate not in ("payer", "note"):
-                value = self.value(f"vat.{rate}")
-                if value:
-                    percent = formats.number_format(Decimal(rate), use_l10n=True)
-                    facts.append(Fact(_("VAT %(rate)s %% is included in") % {"rate": percent},
-                                      value))  # fmt: skip
+        classes = [c for c in VAT_CLASSES if c in vat]
+        facts = self.facts("vat.payer", "vat.note", *(f"vat.{c}" for c in classes))
+        if classes:
+            today = timezone.localdate()
+            rates = ", ".join(f"{formats.number_format(vat_rate(c, today), use_l10n=True)} %"
+                              for c in ("general", "reduced"))  # fmt: skip
+            facts.append(Fact(_("rates of the law in force today (general, reduced)"),
+                              Value(key="", text=rates)))  # fmt: skip
         return Section("vat", _("VAT"), [Block(facts=facts)])
 
     def payment(self) -> Section:

@@ -40,6 +40,25 @@ def sale_units(unit: str, quantity: int) -> int:
     return started_hours(quantity) if unit == "started_hour" else quantity
 
 
+# Slovenia's VAT rates by class (ZDDV-1), each row from the day it took effect. A price list
+# names an item's class; the rate comes from the law in force on the day of the sale
+# (RULES.md 2, Maribor's VAT decision).
+VAT_CLASSES = ("general", "reduced", "exempt")
+VAT_RATES: tuple[tuple[date, dict[str, Decimal]], ...] = (
+    (date(1999, 7, 1), {"general": Decimal("19"), "reduced": Decimal("8")}),
+    (date(2002, 7, 1), {"general": Decimal("20"), "reduced": Decimal("8.5")}),
+    (date(2013, 7, 1), {"general": Decimal("22"), "reduced": Decimal("9.5")}),
+)
+
+
+def vat_rate(vat_class: str, day: date) -> Decimal | None:
+    """The VAT rate of a class on a day (None: exempt, or before VAT was introduced)."""
+    if vat_class not in VAT_CLASSES:
+        raise ValueError(f"not a VAT class: {vat_class!r}")
+    rates = [rates for since, rates in VAT_RATES if since <= day]
+    return rates[-1].get(vat_class) if rates else None
+
+
 def vat_included(amount: Decimal, rate: Decimal) -> Decimal:
     """The VAT contained in a price that includes it: 15.00 at 20 % holds 2.50."""
     return (amount * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -13,10 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from bukve.rules.calendar import BranchCalendar, Season
+from bukve.rules.money import VAT_CLASSES, vat_rate
 
 MATERIALS = (
     "book", "map", "cdrom", "reading_device", "toy", "magazine", "newspaper", "ebook",
@@ -194,18 +195,23 @@ class PriceItem:
 @dataclass(frozen=True)
 class Vat:
     """The library's VAT status for receipts. `payer` None: not stated, receipts say nothing.
-    `rates` maps a price-list group or item code to the VAT rate its prices include (Maribor:
-    20 % for expert advice, binding and the University of the Third Age, 8.5 % for the sale
-    of discarded books)."""
+    `classes` maps a price-list group or item code to the VAT class its prices include
+    (Maribor: general for expert advice, binding and the University of the Third Age,
+    reduced for the sale of discarded books); the rate is the law's on the day of the sale
+    (bukve.rules.money.vat_rate: 22 % and 9.5 % since 1 July 2013)."""
 
     payer: bool | None = None
-    rates: Mapping[str, Decimal] = field(default_factory=dict)
+    classes: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
 
-    def rate_of(self, price: PriceItem) -> Decimal | None:
+    def class_of(self, price: PriceItem) -> str | None:
         if not self.payer:
             return None
-        return self.rates.get(price.code, self.rates.get(price.group))
+        return self.classes.get(price.code, self.classes.get(price.group))
+
+    def rate_of(self, price: PriceItem, day: date) -> Decimal | None:
+        vat_class = self.class_of(price)
+        return None if vat_class is None else vat_rate(vat_class, day)
 
 
 @dataclass(frozen=True)
@@ -567,7 +573,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     for reader in (c, h, lost, collection, top):
         reader.done()
     named = {p.group for p in policy.prices.values()} | set(policy.prices)
-    for group in policy.vat.rates:
+    for group in policy.vat.classes:
         if group not in named:
             raise PolicyError(f"vat: {group!r} is neither a group nor an item of the price list")
     for key in policy.assumed:
@@ -641,23 +647,25 @@ def _prices(groups: list[Any], path: str) -> dict[str, PriceItem]:
     return prices
 
 
+# A price list written with the rates of its day ("20" = [...]) names the class by its rate.
+_LEGACY_VAT = {"19": "general", "20": "general", "22": "general",
+               "8": "reduced", "8.5": "reduced", "9.5": "reduced"}  # fmt: skip
+
+
 def _vat(reader: _Reader) -> Vat:
     payer = reader.raw("payer", None)
     if payer is not None and not isinstance(payer, bool):
         raise PolicyError(f"{reader.key('payer')}: expected true or false")
-    rates = {}
-    for rate in reader.data:
-        if rate in ("payer", "note"):
+    classes = {}
+    for key in reader.data:
+        if key in ("payer", "note"):
             continue
-        try:
-            percent = Decimal(rate)
-        except InvalidOperation:
-            raise PolicyError(f"{reader.key(rate)}: not a VAT rate") from None
-        if not percent.is_finite() or not 0 < percent < 100:
-            raise PolicyError(f"{reader.key(rate)}: not a VAT rate")
-        for group in reader.list(rate):
-            rates[group] = percent
-    vat = Vat(payer=True if rates and payer is None else payer, rates=rates,
+        vat_class = _LEGACY_VAT.get(key, key)
+        if vat_class not in VAT_CLASSES:
+            raise PolicyError(f"{reader.key(key)}: not a VAT class ({', '.join(VAT_CLASSES)})")
+        for group in reader.list(key):
+            classes[group] = vat_class
+    vat = Vat(payer=True if classes and payer is None else payer, classes=classes,
               note=reader.str("note", ""))  # fmt: skip
     reader.done()
     return vat

@@ -120,8 +120,8 @@ def test_the_vat_summary_agrees_with_the_lines(lines):
 
 
 def test_it_shows_the_vat_included_per_rate(english, maribor, ana, librarian, tmp_path):
-    # given: Ana owes a fine of 1.20 and buys a binding (15.00, 20 % VAT) and a discarded book
-    # (0.80, 8.5 % VAT) on her account
+    # given: Ana owes a fine of 1.20 and buys a binding (15.00, VAT at the general rate: 22 %
+    # in 2026) and a discarded book (0.80, the reduced rate: 9.5 %) on her account
     charge_record(member=ana, day=DAY, kind="fine", amount=Decimal("1.20"))
     sale_record(library=maribor, day=DAY, by=librarian, member=ana,
                 lines=[SaleLine("binding_a4"), SaleLine("discarded_book")])  # fmt: skip
@@ -136,17 +136,17 @@ def test_it_shows_the_vat_included_per_rate(english, maribor, ana, librarian, tm
     assert receipt.filename == "racun-2026-000001.pdf"
     assert [(line.amount, line.vat_rate, line.vat) for line in receipt.lines] == [
         (Decimal("1.20"), None, None),
-        (Decimal("15.00"), Decimal("20.0"), Decimal("2.50")),
-        (Decimal("0.80"), Decimal("8.5"), Decimal("0.06")),
+        (Decimal("15.00"), Decimal("22.0"), Decimal("2.70")),
+        (Decimal("0.80"), Decimal("9.5"), Decimal("0.07")),
     ]
     for expected in ("Mariborska knjižnica", "Rotovški trg 2, Maribor",
                      "Receipt 2026-000001", "Date 10. 6. 2026", "Payment method cash",
                      "Taken by Mojca Kos", "Payer Ana Žagar, MB0012345",
                      "Overdue fine €1.20",
-                     "Klasična vezava A4, 1 × €15.00 €15.00 20 % €2.50",
-                     "Odpisana knjiga, 1 × €0.80 €0.80 8.5 % €0.06",
+                     "Klasična vezava A4, 1 × €15.00 €15.00 22 % €2.70",
+                     "Odpisana knjiga, 1 × €0.80 €0.80 9.5 % €0.07",
                      "Total paid €20.00", "Credit on the account: €3.00",
-                     "20 % €12.50 €2.50 €15.00", "8.5 % €0.74 €0.06 €0.80"):  # fmt: skip
+                     "22 % €12.30 €2.70 €15.00", "9.5 % €0.73 €0.07 €0.80"):  # fmt: skip
         assert expected in text.splitlines(), expected
     assert "DDV" not in text
 
@@ -159,9 +159,21 @@ def test_it_shows_the_vat_in_the_part_paid(english, maribor, ana, librarian):
     # when: Ana pays 6.00 of it
     payment = payment_take(member=ana, day=DAY, amount=Decimal("6.00"))
 
-    # then: the receipt holds the VAT in the 6.00
+    # then: the receipt holds the VAT in the 6.00 (22 %)
     [line] = receipt_for(payment).lines
-    assert (line.amount, line.vat) == (Decimal("6.00"), Decimal("1.00"))
+    assert (line.amount, line.vat) == (Decimal("6.00"), Decimal("1.08"))
+
+
+@pytest.mark.parametrize(
+    ("day", "general", "reduced"),
+    [(date(2013, 6, 30), "20.0", "8.5"), (date(2013, 7, 1), "22.0", "9.5")],
+)
+def test_a_sale_takes_the_vat_rate_of_the_law_on_its_day(maribor, ana, librarian, day, general,
+                                                         reduced):  # fmt: skip
+    sold = sale_record(library=maribor, day=day, by=librarian, member=ana,
+                       lines=[SaleLine("binding_a4"), SaleLine("discarded_book")])  # fmt: skip
+
+    assert [c.vat_rate for c in sold.charges] == [Decimal(general), Decimal(reduced)]
 
 
 def test_it_says_velenje_is_not_a_vat_payer(english, load_library, make_member, tmp_path):
@@ -205,10 +217,10 @@ def test_it_prints_a_walk_in_sale(english, maribor, librarian, tmp_path):
     receipt = receipt_for(sale.payment)
     text = pdf_text(receipt_pdf(receipt), tmp_path)
 
-    # then: no payer, the VAT in 2.40 at 8.5 %
+    # then: no payer, the VAT in 2.40 at 9.5 %
     assert (receipt.payer, receipt.card_number, receipt.credit) == ("", "", Decimal("0.00"))
-    assert "Odpisana knjiga, 3 × €0.80 €2.40 8.5 % €0.19" in text.splitlines()
-    assert "8.5 % €2.21 €0.19 €2.40" in text.splitlines()
+    assert "Odpisana knjiga, 3 × €0.80 €2.40 9.5 % €0.21" in text.splitlines()
+    assert "9.5 % €2.19 €0.21 €2.40" in text.splitlines()
     assert "Payer" not in text and "Credit" not in text
 
 

@@ -298,5 +298,5 @@ def test_it_lists_the_prices_of_the_price_list(load_library, staff_client):
     prices = section(page, "prices")
     assert re.search(r"Fotokopija A4 enostransko</th>\s*<td>.*?0,05 € na stran", prices, re.S)
     assert "Konzultacija, ura" in prices
-    assert "DDV 8,5 % je vključen v" in section(page, "vat")
+    assert "22 %, 9,5 %" in section(page, "vat")
     assert "2 × nabavna cena" in section(page, "lost")

@@ -64,15 +64,15 @@ def test_it_prints_a_receipt_with_the_vat_included(staff_client, maribor, sold, 
     # then: the page and the PDF show the same lines, VAT and summary
     number = sold.receipt_number
     assert f'href="/desk/payments/{sold.pk}/receipt.pdf"' in html
-    for expected in (number, "Klasična vezava A4, 1 × 15,00 €", "20 %", "2,50 €", "8,5 %",
-                     "0,06 €", "12,50 €", "0,74 €", "17,00 €",
+    for expected in (number, "Klasična vezava A4, 1 × 15,00 €", "22 %", "2,70 €", "9,5 %",
+                     "0,07 €", "12,30 €", "0,73 €", "17,00 €",
                      "Rotovški trg 2, Maribor"):  # fmt: skip
         assert expected in html, expected
     assert response["Content-Disposition"] == f'inline; filename="racun-{number}.pdf"'
     text = pdf_text(response, tmp_path)
-    assert "Klasična vezava A4, 1 × 15,00 € 15,00 € 20 % 2,50 €" in text.splitlines()
-    assert "20 % 12,50 € 2,50 € 15,00 €" in text.splitlines()
-    assert "8,5 % 0,74 € 0,06 € 0,80 €" in text.splitlines()
+    assert "Klasična vezava A4, 1 × 15,00 € 15,00 € 22 % 2,70 €" in text.splitlines()
+    assert "22 % 12,30 € 2,70 € 15,00 €" in text.splitlines()
+    assert "9,5 % 0,73 € 0,07 € 0,80 €" in text.splitlines()
 
 
 def test_it_prints_a_walk_in_sale(staff_client, maribor, tmp_path):
@@ -88,7 +88,7 @@ def test_it_prints_a_walk_in_sale(staff_client, maribor, tmp_path):
 
     # then
     assert "Odpisana knjiga, 2 × 0,80 €" in html and "1,60 €" in html
-    assert "Odpisana knjiga, 2 × 0,80 € 1,60 € 8,5 % 0,13 €" in text.splitlines()
+    assert "Odpisana knjiga, 2 × 0,80 € 1,60 € 9,5 % 0,14 €" in text.splitlines()
 
 
 def test_a_velenje_receipt_has_the_vat_note(staff_client, load_library, make_member):
@@ -179,3 +179,35 @@ def test_strangers_are_sent_to_log_in(client, sold):
     response = client.get(reverse("desk:receipt_pdf", args=[sold.pk]))
 
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_pdf_receipt_shows_the_balance_as_the_page_does(staff_client, maribor, ana, tmp_path):
+    # given: Ana owes a 5.00 fine and a 3.00 notice and pays 6.00 in cash
+    today = timezone.localdate()
+    charge_record(member=ana, day=today, kind="fine", amount=Decimal("5.00"))
+    charge_record(member=ana, day=today, kind="notice", amount=Decimal("3.00"))
+    payment = payment_take(member=ana, day=today, amount=Decimal("6.00"), method="cash")
+    desk = staff_client(maribor)
+
+    # when: the receipt is printed at once, as a page and as a PDF
+    html = page(desk.get(reverse("desk:receipt", args=[payment.pk])))
+    text = pdf_text(desk.get(reverse("desk:receipt_pdf", args=[payment.pk])), tmp_path)
+
+    # then: both say what is still owed after this payment, inside what is printed
+    printed = html[html.index('<article class="printable receipt">') :]
+    printed = printed[: printed.index("</article>")]
+    assert "Preostali dolg po tem plačilu: 2,00 €" in re.sub(r"<[^>]+>", "", printed)
+    assert "Preostali dolg po tem plačilu: 2,00 €" in text.splitlines()
+
+    # when: later she pays 5.00 more (3.00 of credit) and a new fine is booked
+    payment_take(member=ana, day=today, amount=Decimal("5.00"), method="cash")
+    charge_record(member=ana, day=today, kind="fine", amount=Decimal("1.00"))
+    html = page(desk.get(reverse("desk:receipt", args=[payment.pk])))
+    text = pdf_text(desk.get(reverse("desk:receipt_pdf", args=[payment.pk])), tmp_path)
+
+    # then: the first receipt no longer claims that, it gives today's balance, dated
+    day = f"{today.day}. {today.month}. {today.year}"
+    for shown in (re.sub(r"<[^>]+>", "", html), text):
+        assert "Preostali dolg po tem plačilu" not in shown
+        assert f"Preostali dolg na dan {day}: 0,00 €" in shown
+        assert "Dobroimetje na računu: 2,00 €" in shown

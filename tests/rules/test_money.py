@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bukve.rules.money import AmountError, old_debt_cutoff, parse_amount
+from bukve.rules.money import AmountError, old_debt_cutoff, parse_amount, vat_rate
 
 D = date
 
@@ -112,3 +112,14 @@ def test_a_sign_is_read_only_where_it_belongs():
     assert parse_amount("+5", signed=True) == Decimal("5.00")
     with pytest.raises(AmountError):
         parse_amount("-100000", signed=True)
+
+
+@pytest.mark.parametrize(
+    ("day", "general", "reduced"),
+    [(date(2002, 7, 1), "20", "8.5"), (date(2013, 6, 30), "20", "8.5"),
+     (date(2013, 7, 1), "22", "9.5"), (date(2026, 12, 6), "22", "9.5")],
+)  # fmt: skip
+def test_it_takes_the_vat_rate_of_the_law_in_force_on_the_day(day, general, reduced):
+    assert vat_rate("general", day) == Decimal(general)
+    assert vat_rate("reduced", day) == Decimal(reduced)
+    assert vat_rate("exempt", day) is None

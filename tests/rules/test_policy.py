@@ -447,6 +447,7 @@ MALFORMED: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
     ("text boolean", lambda p: p["circulation"].update(debt_blocks="yes"),
      "circulation.debt_blocks:"),
     ("text valid_from", lambda p: p.update(valid_from="2026-01-01"), "valid_from:"),
+    ("unknown VAT class", lambda p: p["vat"].update(luxury=["binding"]), "vat.luxury:"),
     ("valid_from far ahead", lambda p: p.update(valid_from=date(9999, 12, 31)), "valid_from:"),
     ("valid_from long ago", lambda p: p.update(valid_from=date(1, 1, 1)), "valid_from:"),
     ("assumed names no key", lambda p: p["assumed"].append("holds.colour"), "assumed:"),
@@ -483,3 +484,13 @@ def test_it_leaves_the_parsed_file_untouched() -> None:
     data = preset_data("tolmin")
     policy_from_dict(data)
     assert data == preset_data("tolmin")
+
+
+def test_a_price_list_written_with_the_rates_of_its_day_names_the_classes() -> None:
+    data = preset_data("maribor")
+    data["vat"] = {"20": ["binding"], "8.5": ["discarded_book"]}
+    data["assumed"] = [key for key in data["assumed"] if not key.startswith("vat.")]
+
+    vat = policy_from_dict(data).vat
+
+    assert dict(vat.classes) == {"binding": "general", "discarded_book": "reduced"}
