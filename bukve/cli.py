@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
+
+# The dates a command accepts at all; commands that act on real days bound them further.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+MAX_LIMIT = 10_000  # messages in one `outbox send`
 
 
 def _setup(database_url: str | None = None, web: bool = False) -> None:
@@ -38,11 +42,52 @@ def _fail(command: str, message: str) -> int:
     return 2
 
 
+# Argument types: a bad argument ends the command with argparse's usage line and exit 2.
+
+
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text, re.ASCII):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{day} is not between {FIRST_DAY} and {LAST_DAY}")
+    return day
+
+
+def _text(text: str) -> str:
+    """One line of text that a database can store (the service checks the rest)."""
+    # Not printable: control characters, and bytes that were not UTF-8 (surrogates).
+    if len(text) > 200 or not text.isprintable():
+        raise argparse.ArgumentTypeError(f"not a name: {text[:50]!r}")
+    return text
+
+
+def _name(text: str) -> str:
+    """A library code, a user name, a token's prefix: one line of text, not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return _text(text).strip()
+
+
+def _whole(low: int, high: int) -> Any:
+    def whole(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,9}", text.strip(), re.ASCII):
+            raise argparse.ArgumentTypeError(f"not a whole number from {low} to {high}: {text!r}")
+        number = int(text)
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"not a whole number from {low} to {high}: {text!r}")
+        return number
+
+    return whole
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -66,13 +111,24 @@ def cmd_daily(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
     from bukve.circulation.services import daily_run
-    from bukve.libraries.models import Library
+    from bukve.libraries.models import Library, PolicyVersion
 
     libraries = Library.objects.order_by("code")
-    if args.library:
+    if args.library is not None:
         libraries = libraries.filter(code=args.library)
         if not libraries:
             return _fail("daily", f"unknown library {args.library!r}")
+    if args.date is not None:
+        # A day that has not begun has no events yet; and a day before a library's rules
+        # start would make every later run catch up on all the days since.
+        if args.date > _today():
+            return _fail("daily", f"--date {args.date} is in the future (today is {_today()})")
+        for library in libraries:
+            start = min(PolicyVersion.objects.filter(library=library)
+                        .values_list("valid_from", flat=True), default=None)  # fmt: skip
+            if start is not None and args.date < start:
+                return _fail("daily", f"--date {args.date} is before the rules of "
+                                      f"{library.code} start ({start})")  # fmt: skip
     for library in libraries:
         for run in daily_run(library=library, until=args.date):
             print(f"{library.code} {run.date}: {run.notices} notices, {run.charges} charges, "
@@ -91,8 +147,11 @@ def cmd_members(args: argparse.Namespace) -> int:
     from bukve.members.personal_data import members_purge
 
     today = args.date or timezone.localdate()
+    if today > timezone.localdate():  # would delete data that may still be kept
+        return _fail("members purge", f"--date {today} is in the future "
+                                      f"(today is {timezone.localdate()})")  # fmt: skip
     libraries = Library.objects.order_by("code")
-    if args.library:
+    if args.library is not None:
         libraries = libraries.filter(code=args.library)
         if not libraries:
             return _fail("members purge", f"unknown library {args.library!r}")
@@ -129,6 +188,7 @@ def cmd_bank(args: argparse.Namespace) -> int:
     from bukve.accounts.bank import (
         IMPORTED_BEFORE,
         MATCHED,
+        MAX_BYTES,
         UNMATCHED,
         BankFileError,
         bank_statement_import,
@@ -146,10 +206,15 @@ def cmd_bank(args: argparse.Namespace) -> int:
         if user is None:
             return _fail(command, f"no staff member {args.user!r} at {library.code}")
     try:
-        text = statement_decode(Path(args.file).read_bytes())
-    except (OSError, BankFileError) as error:
+        with open(args.file, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return _fail(command, f"{args.file}: larger than {MAX_BYTES // 1024 // 1024} MB")
+        result = bank_statement_import(library=library, text=statement_decode(data), by=user)
+    except OSError as error:
+        return _fail(command, f"{args.file}: cannot read: {error.strerror or error}")
+    except BankFileError as error:
         return _fail(command, f"{args.file}: {error}")
-    result = bank_statement_import(library=library, text=text, by=user)
     if result.bad:
         for bad in result.bad:
             value = f": {bad.value!r}" if bad.value else ""
@@ -192,6 +257,9 @@ def cmd_library(args: argparse.Namespace) -> int:
         policy = preset_read(args.preset)
     except PolicyError as error:
         return _fail(f"library {args.action}", str(error))
+    except OSError as error:  # a folder, a file that may not be read
+        return _fail(f"library {args.action}", f"{args.preset}: cannot read: "
+                                               f"{error.strerror or error}")  # fmt: skip
     if args.action == "show":
         print(f"{policy.name} ({policy.id}), valid from {policy.valid_from}")
         print("\n".join(_policy_lines(policy)))
@@ -271,8 +339,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     from bukve.accounts.services import ledger_check, takings
 
     command = f"ledger {args.action}"
-    library = _library(command, args.library) if args.library else None
-    if args.library and library is None:
+    library = _library(command, args.library) if args.library is not None else None
+    if args.library is not None and library is None:
         return 2
     if args.action == "check":
         problems = ledger_check(library)
@@ -298,9 +366,13 @@ def cmd_collection(args: argparse.Namespace) -> int:
     if library is None:
         return 2
     text = collection_csv(library)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+    if args.output is not None:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+        except OSError as error:  # no such folder, a folder, no permission, a full disk
+            return _fail("collection export", f"{args.output}: cannot write: "
+                                              f"{error.strerror or error}")  # fmt: skip
     else:
         sys.stdout.write(text)
     return 0
@@ -325,28 +397,30 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("daily", help="run the daily run (catching up missed days)")
     s.add_argument("--date", type=_date, default=None, help="run up to this day (default today)")
-    s.add_argument("--library", help="only this library (code)")
+    s.add_argument("--library", type=_name, help="only this library (code)")
     s.set_defaults(func=cmd_daily)
 
     s = sub.add_parser("members", help="members: the purge of personal data")
     actions = s.add_subparsers(dest="action", required=True)
     a = actions.add_parser("purge", help="delete members a year after their membership ended")
     a.add_argument("--date", type=_date, default=None, help="as on this day (default today)")
-    a.add_argument("--library", help="only this library (code)")
+    a.add_argument("--library", type=_name, help="only this library (code)")
     s.set_defaults(func=cmd_members)
 
     s = sub.add_parser("outbox", help="send the queued messages (e-mail, SMS, letters)")
     actions = s.add_subparsers(dest="action", required=True)
     a = actions.add_parser("send", help="one pass: send what is due, retry what failed")
-    a.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    a.add_argument("--limit", type=_whole(1, MAX_LIMIT), default=100,
+                   help=f"at most this many, 1 to {MAX_LIMIT} (default 100)")  # fmt: skip
     s.set_defaults(func=cmd_outbox)
 
     s = sub.add_parser("bank", help="import a bank statement: transfers become payments")
     actions = s.add_subparsers(dest="action", required=True)
     a = actions.add_parser("import", help="book the transfers of a CSV statement (idempotent)")
     a.add_argument("file", help="CSV: date, amount, reference, payer, transaction id")
-    a.add_argument("--library", required=True, help="the library (code)")
-    a.add_argument("--user", help="the staff member who imports (user name), for the record")
+    a.add_argument("--library", type=_name, required=True, help="the library (code)")
+    a.add_argument("--user", type=_name,
+                   help="the staff member who imports (user name), for the record")  # fmt: skip
     s.set_defaults(func=cmd_bank)
 
     s = sub.add_parser("library", help="load or show a library's rules")
@@ -359,31 +433,32 @@ def parser() -> argparse.ArgumentParser:
         ("demo", cmd_demo, "load the demo libraries and serve"),
     ):
         s = sub.add_parser(name, help=text)
-        s.add_argument("--port", type=int, default=8000)
+        s.add_argument("--port", type=_whole(1, 65535), default=8000)
         s.set_defaults(func=func)
 
     s = sub.add_parser("token", help="create or revoke a key for the JSON API")
     actions = s.add_subparsers(dest="action", required=True)
     a = actions.add_parser("create", help="a new key acting as a staff member; printed once")
-    a.add_argument("--user", required=True, help="the staff member's user name")
-    a.add_argument("--name", required=True, help="what the key is for, e.g. self-check Tolmin")
+    a.add_argument("--user", type=_name, required=True, help="the staff member's user name")
+    a.add_argument("--name", type=_text, required=True,
+                   help="what the key is for, e.g. self-check Tolmin")  # fmt: skip
     a = actions.add_parser("revoke", help="revoke a key for good")
-    a.add_argument("prefix", help="the key's first 8 characters")
+    a.add_argument("prefix", type=_name, help="the key's first 8 characters")
     s.set_defaults(func=cmd_token)
 
     s = sub.add_parser("ledger", help="the money ledger: check it, a day's takings")
     actions = s.add_subparsers(dest="action", required=True)
     a = actions.add_parser("check", help="prove every balance equals its entries (exit 1 if not)")
-    a.add_argument("--library", help="only this library (code)")
+    a.add_argument("--library", type=_name, help="only this library (code)")
     a = actions.add_parser("takings", help="the money taken on a day, per method")
-    a.add_argument("--library", required=True, help="the library (code)")
+    a.add_argument("--library", type=_name, required=True, help="the library (code)")
     a.add_argument("--date", type=_date, required=True, help="the day (YYYY-MM-DD)")
     s.set_defaults(func=cmd_ledger)
 
     s = sub.add_parser("collection", help="members handed over to collection")
     actions = s.add_subparsers(dest="action", required=True)
     a = actions.add_parser("export", help="the list for the collection agency, as CSV")
-    a.add_argument("--library", required=True, help="the library (code)")
+    a.add_argument("--library", type=_name, required=True, help="the library (code)")
     a.add_argument("--output", help="write to this file (default: standard output)")
     s.set_defaults(func=cmd_collection)
 
@@ -395,7 +470,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     p = parser()
-    args = p.parse_args(argv)
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as stop:  # a bad argument (exit 2, usage on stderr) or --help (exit 0)
+        return stop.code if isinstance(stop.code, int) else 2
     if not getattr(args, "func", None):
         p.print_help()
         return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,99 @@ def test_a_plain_migrate_also_makes_the_cache_table(tmp_path):
     assert result.returncode == 0, result.stderr
     tables = sqlite3.connect(database).execute("SELECT name FROM sqlite_master").fetchall()
     assert ("bukve_cache",) in tables
+
+
+# --- bad arguments: a clear message and exit 2, never an internal error --------------------
+
+
+def in_process(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., tuple[int, str, str]]]:
+    """The real `bukve` command, run in this process on the test database (either one):
+    run(*args) gives (exit code, stdout, stderr). What it sets in the environment is undone."""
+    from bukve import cli as command
+
+    environ = dict(os.environ)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = command.main(list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err and "internal error" not in err, err
+        return code, out, err
+
+    yield run
+    os.environ.clear()
+    os.environ.update(environ)
+
+
+@pytest.fixture
+def cli(db, capsys):
+    yield from in_process(capsys)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("daily", "--library", ""), "argument --library: must not be empty"),
+        (("daily", "--date", "0001-01-01"), "argument --date: 0001-01-01 is not between"),
+        (("daily", "--date", "2026-W48-1"), "argument --date: not a date (YYYY-MM-DD)"),
+        (("members", "purge", "--date", "0001-01-01"), "0001-01-01 is not between 1900-01-01"),
+        (("members", "purge", "--library", " "), "argument --library: must not be empty"),
+        (("outbox", "send", "--limit", "-1"), "argument --limit: not a whole number from 1"),
+        (("outbox", "send", "--limit", "0"), "argument --limit: not a whole number from 1"),
+        (("outbox", "send", "--limit", "99999999999999999999"), "argument --limit"),
+        (("ledger", "check", "--library", ""), "argument --library: must not be empty"),
+        (("ledger", "takings", "--library", "velenje", "--date", "9999-12-31"), "--date"),
+        (("collection", "export", "--library", ""), "argument --library: must not be empty"),
+        (("token", "create", "--user", "", "--name", "x"), "argument --user: must not be empty"),
+        (("token", "create", "--user", "mojca", "--name", "a\tb"), "argument --name: not a name"),
+        (("token", "revoke", "\udcff"), "argument prefix: not a name"),
+        (("serve", "--port", "99999"), "argument --port: not a whole number from 1 to 65535"),
+        (("demo", "--port", "-1"), "argument --port"),
+    ],
+)
+def test_it_refuses_a_bad_argument_with_exit_2(cli, args, says):
+    code, out, err = cli(*args)
+
+    assert code == 2
+    assert says in err, err
+    assert out == ""
+
+
+def test_it_refuses_a_daily_run_of_a_day_to_come_or_before_the_rules(cli, load_library):
+    # given: Maribor, whose rules start on 2026-01-01
+    from django.utils import timezone
+
+    from bukve.circulation.models import DailyRun
+
+    load_library("maribor")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    # when / then: a day to come, and a day before the rules, are refused; nothing is run
+    assert cli("daily", "--date", str(tomorrow)) == (
+        2, "", f"bukve daily: --date {tomorrow} is in the future (today is "
+               f"{timezone.localdate()})\n",
+    )  # fmt: skip
+    assert cli("daily", "--date", "1950-01-01") == (
+        2, "", "bukve daily: --date 1950-01-01 is before the rules of maribor start "
+               "(2026-01-01)\n",
+    )  # fmt: skip
+    assert not DailyRun.objects.exists()
+    assert cli("daily", "--date", "2026-01-01")[0] == 0
+
+
+def test_it_refuses_a_purge_as_on_a_day_to_come(cli, load_library):
+    from django.utils import timezone
+
+    load_library("tolmin")
+    day = timezone.localdate() + timedelta(days=400)
+
+    code, out, err = cli("members", "purge", "--date", str(day))
+
+    assert code == 2 and out == ""
+    assert err.startswith(f"bukve members purge: --date {day} is in the future")
+
+
+def test_it_says_when_a_preset_cannot_be_read(cli, tmp_path):
+    code, out, err = cli("library", "show", str(tmp_path))
+
+    assert code == 2
+    assert err.startswith(f"bukve library show: {tmp_path}: cannot read")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.test_cli import bukve
+import pytest
+
+from tests.test_cli import bukve, in_process
 
 SETUP = """
 from datetime import date
@@ -78,3 +80,24 @@ def test_it_refuses_an_unknown_library(tmp_path):
         result = bukve(*command, database=database)
         assert result.returncode == 2
         assert result.stderr.strip().endswith("unknown library 'ljubljana'")
+
+
+@pytest.fixture
+def cli(db, capsys):
+    yield from in_process(capsys)
+
+
+@pytest.mark.parametrize("where", ["no-such-folder/collection.csv", "."], ids=["missing", "dir"])
+def test_it_says_when_the_export_cannot_be_written(cli, load_library, tmp_path, where):
+    # given: Velenje; a path in a folder that does not exist, or a folder itself
+    load_library("velenje")
+    output = tmp_path / where
+
+    # when
+    code, out, err = cli("collection", "export", "--library", "velenje", "--output", str(output))
+
+    # then: one clear line, and no file written
+    assert code == 2 and out == ""
+    assert err.startswith(f"bukve collection export: {output}: cannot write: ")
+    assert len(err.splitlines()) == 1
+    assert not (tmp_path / "no-such-folder").exists()

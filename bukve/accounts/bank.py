@@ -14,8 +14,16 @@ as unmatched for the library to look at.
 
 The whole file is checked before anything is booked: a file with a bad row (a date or an
 amount that cannot be read, no transaction id) is refused whole, with each bad row's line
-and reason code. The bank's transaction id makes the import idempotent: a row whose id was
-imported before is skipped, so the same file imported twice books nothing twice (the unique
+and reason code. A row's date must be a day the money can have arrived: not after the day
+of the import, and not more than a year before it (a statement is imported within days of
+its period; a year leaves room to catch up), so a mistyped 9999-12-31 or 0001-01-01 is never
+booked. Amounts are read by bukve.rules.money.parse_amount, the one parser of every amount,
+after the bank's thousands separators are taken out; at most 99,999.99. A file that is not
+text, or not CSV, or has a field longer than 1000 characters is refused whole
+(BankFileError), before any row is read.
+
+The bank's transaction id makes the import idempotent: a row whose id was imported before is
+skipped, so the same file imported twice books nothing twice (the unique
 (library, bank_id) of BankTransaction holds it even for two imports at once).
 """
 
@@ -27,10 +35,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bukve.accounts.models import BankTransaction, Payment
@@ -38,9 +48,14 @@ from bukve.accounts.services import payment_take
 from bukve.libraries.models import Library
 from bukve.members.models import Member
 from bukve.refusals import Refused
+from bukve.rules.money import AmountError, parse_amount
 from bukve.rules.upn import reference_digits
 
-MAX_AMOUNT = Decimal("9999999.99")  # Payment.amount: 9 digits, 2 places
+MAX_BYTES = 5 * 1024 * 1024  # a statement file; a month of a library's transfers is far less
+MAX_CELL = 1000  # characters in one field; a payer's name and purpose are far shorter
+OLDEST = relativedelta(years=1)  # how far before the day of the import a row may be dated
+# Characters no bank export holds: the file is binary, not text.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 COLUMNS = ("date", "amount", "reference", "payer", "bank_id")
 # Header names of the columns, compared in lower case with spaces, "_" and "-" dropped.
 HEADERS = {
@@ -63,6 +78,8 @@ REASONS = {
         "transaction id."
     ),
     "date_invalid": _("The date is not a date (YYYY-MM-DD or DD.MM.YYYY)."),
+    "date_future": _("The date is after the day of the import: no transfer comes from the future."),
+    "date_too_old": _("The date is more than a year before the day of the import."),
     "amount_invalid": _("The amount is not an amount (1.234,56 or 1234.56)."),
     "amount_ambiguous": _(
         "The amount could be read two ways (1.234 or 1,234); write it with its cents."
@@ -85,7 +102,12 @@ MATCHED, UNMATCHED, IMPORTED_BEFORE = "matched", "unmatched", "imported_before"
 
 
 class BankFileError(Exception):
-    """A statement that cannot be read at all (not text)."""
+    """A statement that cannot be read at all: `code` says why (not_text, not_csv,
+    field_too_long), `line` where, when known."""
+
+    def __init__(self, code: str, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.code, self.line = code, line
 
 
 @dataclass(frozen=True)
@@ -141,27 +163,40 @@ class ImportResult:
 def statement_decode(data: bytes) -> str:
     """A statement file's text: UTF-8 (with or without a BOM), or else Windows-1250, the
     code page of Slovenian bank exports."""
+    not_text = BankFileError("not_text", "the file is not text (UTF-8 or Windows-1250)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1250")
-    except UnicodeDecodeError:
-        raise BankFileError("the file is not text (UTF-8 or Windows-1250)") from None
+        try:
+            text = data.decode("cp1250")
+        except UnicodeDecodeError:
+            raise not_text from None
+    if _NOT_TEXT.search(text):
+        raise not_text
+    return text
 
 
 def statement_rows(text: str) -> list[tuple[int, list[str]]]:
     """The CSV's records with their line numbers; the separator is the first of ";", tab
-    and "," that the first line has."""
+    and "," that the first line has. Raises BankFileError for text that is not CSV or has a
+    field longer than MAX_CELL."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = next((d for d in (";", "\t", ",") if d in first), ",")
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     records = []
     line = 1
-    for record in reader:
-        records.append((line, record))
-        line = reader.line_num + 1
+    try:
+        for record in reader:
+            if any(len(cell) > MAX_CELL for cell in record):
+                longer = f"a field is longer than {MAX_CELL} characters"
+                raise BankFileError("field_too_long", longer, line)
+            records.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as error:  # a field past csv's own limit (128 KB), a NUL character
+        if "field limit" in str(error):
+            longer = f"a field is longer than {MAX_CELL} characters"
+            raise BankFileError("field_too_long", longer, line) from None
+        raise BankFileError("not_csv", f"not CSV: {error}", line) from None
     return records
 
 
@@ -180,12 +215,13 @@ def parse_date(text: str) -> date:
     raise ValueError("date_invalid")
 
 
-def parse_amount(text: str) -> Decimal:
+def statement_amount(text: str) -> Decimal:
     """An amount as Slovenian banks write it ("1.234,56", "12,30") or with a decimal point
     ("1234.56", "1,234.56"); "EUR" or "€" may follow. With both marks the last is the decimal
     mark; a lone mark followed by exactly three digits ("1.234") could be either and is
-    refused; several of one mark are thousands ("1.234.567"). Raises ValueError with a
-    reason code."""
+    refused; several of one mark are thousands ("1.234.567"). The thousands taken out, the
+    amount is read by bukve.rules.money.parse_amount (a sign allowed, so that a debit is
+    named as one). Raises ValueError with a reason code."""
     value = re.sub(r"(?i)(eur|€)$", "", text.replace("\u00a0", "").replace(" ", "").strip())
     if not re.fullmatch(r"[+-]?[0-9][0-9.,]*", value):
         raise ValueError("amount_invalid")
@@ -215,16 +251,13 @@ def parse_amount(text: str) -> Decimal:
 
 def _amount(text: str) -> Decimal:
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("amount_invalid") from None
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("amount_invalid")
+        amount = parse_amount(text, signed=True)
+    except AmountError as error:
+        raise ValueError("amount_too_large" if error.code == "amount_too_large"
+                         else "amount_invalid") from None  # fmt: skip
     if amount <= 0:
         raise ValueError("amount_not_positive")
-    if amount > MAX_AMOUNT:
-        raise ValueError("amount_too_large")
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def _header(record: Sequence[str]) -> dict[str, int] | None:
@@ -238,8 +271,9 @@ def _header(record: Sequence[str]) -> dict[str, int] | None:
 Records = Sequence[tuple[int, Sequence[str]]]
 
 
-def statement_parse(records: Records) -> tuple[list[StatementRow], list[BadRow]]:
-    """The rows of a statement and its bad rows, from its records (line, cells); pure."""
+def statement_parse(records: Records, today: date) -> tuple[list[StatementRow], list[BadRow]]:
+    """The rows of a statement imported on `today` and its bad rows, from its records
+    (line, cells); pure."""
     records = [(n, list(r)) for n, r in records if any(cell.strip() for cell in r)]
     if not records:
         return [], [BadRow(1, "empty_file")]
@@ -263,8 +297,13 @@ def statement_parse(records: Records) -> tuple[list[StatementRow], list[BadRow]]
             day = parse_date(cell["date"])
         except ValueError as error:
             problems.append(BadRow(line, str(error), cell["date"]))
+        else:
+            if day > today:
+                problems.append(BadRow(line, "date_future", cell["date"]))
+            elif day < today - OLDEST:
+                problems.append(BadRow(line, "date_too_old", cell["date"]))
         try:
-            amount = parse_amount(cell["amount"])
+            amount = statement_amount(cell["amount"])
         except ValueError as error:
             problems.append(BadRow(line, str(error), cell["amount"]))
         bank_id = cell["bank_id"]
@@ -323,10 +362,12 @@ def bank_statement_import(
     by: User | None,
     text: str | None = None,
     rows: Iterable[Sequence[str]] | None = None,
+    today: date | None = None,
 ) -> ImportResult:
-    """Import a bank statement: its CSV `text`, or its `rows` already split into cells (the
-    first may be a header). Every row is checked first; if any is bad, nothing is imported
-    and the result lists the bad rows. Otherwise, in one transaction, each row not imported
+    """Import a bank statement on `today` (by default the local date): its CSV `text`, or
+    its `rows` already split into cells (the first may be a header). Every row is checked
+    first; if any is bad, nothing is imported and the result lists the bad rows. Text that
+    is not CSV raises BankFileError. Otherwise, in one transaction, each row not imported
     before becomes a BankTransaction, and a matched one a payment of its member
     (`payment_take`, method "transfer", note "bank <id>", dated the day of the transfer).
 
@@ -338,7 +379,7 @@ def bank_statement_import(
         records = statement_rows(text)
     else:
         records = [(n, list(r)) for n, r in enumerate(rows or (), start=1)]
-    parsed, bad = statement_parse(records)
+    parsed, bad = statement_parse(records, today or timezone.localdate())
     if bad:
         return ImportResult(bad=bad)
     try:

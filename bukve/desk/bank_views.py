@@ -2,7 +2,8 @@
 became payments of which members, which matched nobody, and which were imported before
 (bukve/accounts/bank.py). The director (or an administrator) imports: it books money.
 
-A file with a bad row is refused whole; the page lists each bad row's line and reason.
+A file with a bad row is refused whole; the page lists each bad row's line and reason. A file
+that is not a CSV text at all (binary, a field of many kilobytes) is a form error.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from django.views.decorators.http import require_POST
 from bukve.accounts.bank import (
     IMPORTED_BEFORE,
     MATCHED,
+    MAX_BYTES,
+    MAX_CELL,
     UNMATCHED,
     BankFileError,
     bank_statement_import,
     bank_transaction_assign,
     statement_decode,
+    statement_rows,
 )
 from bukve.accounts.models import BankTransaction
 from bukve.desk.access import staff_required
@@ -30,8 +34,6 @@ from bukve.desk.templatetags.bukve import money
 from bukve.libraries.models import Staff
 from bukve.members.models import Member
 from bukve.refusals import Refused
-
-MAX_BYTES = 5 * 1024 * 1024  # a month of a library's transfers is far less
 
 
 class BankStatementForm(forms.Form):
@@ -49,9 +51,20 @@ class BankStatementForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
         try:
-            return statement_decode(upload.read())
-        except BankFileError:
-            raise forms.ValidationError(_("The file is not a text (CSV) file.")) from None
+            text = statement_decode(upload.read())
+            statement_rows(text)  # read again on import; here only to refuse a broken file
+        except BankFileError as error:
+            if error.code == "field_too_long":
+                message = _("Line %(line)s has a field longer than %(longest)s characters: "
+                            "this is not a bank statement.")  # fmt: skip
+            elif error.code == "not_csv":
+                message = _("Line %(line)s cannot be read as CSV: this is not a bank statement.")
+            else:
+                message = _("The file is not a text (CSV) file.")
+            raise forms.ValidationError(
+                message % {"line": error.line, "longest": MAX_CELL}, code=error.code
+            ) from None
+        return text
 
 
 @staff_required(Staff.DIRECTOR)

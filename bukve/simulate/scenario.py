@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+from dateutil.relativedelta import relativedelta
 
+from bukve.rules.money import MAX_AMOUNT, AmountError, parse_amount
 from bukve.rules.policy import CATEGORIES, CHANNELS, MATERIALS
 
 PRESET_BRANCHES = {
@@ -29,6 +33,21 @@ EVENTS = {
     "pickup": ("member", "item"),
 }
 EVENT_KEYS = {"date", "do", "member", "item", "due", "branch", "channel", "price", "amount"}
+
+# Bounds that keep a scenario to what can happen in a library (and in the database's columns).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # any date in a scenario
+MAX_YEARS = 10  # from the first event to run_until: the daily run plays every day between
+MAX_BYTES = 10 * 1024 * 1024  # a scenario file
+MAX_PARTS = 100  # parts of one set (komplet)
+# The longest text of each kind: the database columns the simulator writes it to.
+MAX_MEMBER_ID, MAX_ITEM_ID, MAX_RECORD, MAX_NAME, MAX_TITLE, MAX_REASON = 30, 50, 100, 100, 500, 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+AMOUNT_PROBLEMS = {
+    "amount_invalid": "not an amount (write it like 5.00 or 5,00)",
+    "amount_precision": "more than two decimals",
+    "amount_negative": "must not be negative",
+    "amount_too_large": f"too large (at most {MAX_AMOUNT})",
+}
 
 
 class _Loader(yaml.SafeLoader):
@@ -59,33 +78,56 @@ class Scenario:
 
 
 def _date(value: Any, where: str) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+    day = value if isinstance(value, date) else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
-            pass
-    raise ScenarioError(f"{where}: not a date (YYYY-MM-DD): {value!r}")
+            day = None
+    if day is None:
+        raise ScenarioError(f"{where}: not a date (YYYY-MM-DD): {value!r}")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ScenarioError(f"{where}: {day} is not between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def _amount(value: Any, where: str) -> Decimal:
+    """An amount as bukve.rules.money.parse_amount reads it ("5.00", "5,00"); a plain YAML
+    number (5, 5.5) is read as its text, so 1e30, .nan and .inf are refused too."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ScenarioError(f"{where}: {AMOUNT_PROBLEMS['amount_invalid']}: {value!r}")
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ScenarioError(f"{where}: not an amount: {value!r}") from None
-    exponent = amount.as_tuple().exponent
-    if isinstance(value, bool) or not amount.is_finite() or amount < 0 or exponent < -2:  # type: ignore[operator]
-        raise ScenarioError(f"{where}: not an amount in cents: {value!r}")
-    return amount.quantize(Decimal("0.01"))
+        return parse_amount(str(value))
+    except AmountError as error:
+        raise ScenarioError(f"{where}: {AMOUNT_PROBLEMS[error.code]}: {value!r}") from None
 
 
-def _table(value: Any, where: str) -> dict[str, Any]:
+def _choice(value: Any, choices: Collection[str], where: str, what: str) -> str:
+    """One of `choices`; anything else (also a list or a mapping) is unknown."""
+    if not isinstance(value, str) or value not in choices:
+        raise ScenarioError(f"{where}: unknown {what} {value!r}")
+    return value
+
+
+def _text(value: Any, where: str, longest: int) -> str:
+    """A name or an id: text (or a plain number) on one line, at most `longest` characters."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ScenarioError(f"{where}: expected text, got {value!r}")
+    text = str(value)
+    if _CONTROL.search(text):
+        raise ScenarioError(f"{where}: control characters in {text[:50]!r}")
+    if len(text) > longest:
+        raise ScenarioError(f"{where}: longer than {longest} characters: {text[:50]!r}...")
+    return text
+
+
+def _table(value: Any, where: str, longest: int = 100) -> dict[str, Any]:
+    """A mapping; its keys (ids, or the keys of a row) as text of at most `longest`."""
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise ScenarioError(f"{where}: expected a mapping")
-    return {str(k): v for k, v in value.items()}
+    return {_text(k, f"{where}: key", longest): v for k, v in value.items()}
 
 
 def _check_keys(row: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -96,7 +138,11 @@ def _check_keys(row: dict[str, Any], allowed: set[str], where: str) -> None:
 
 def load(path: str) -> Scenario:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise ScenarioError(f"{path}: larger than {MAX_BYTES // 1024 // 1024} MB")
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(f"{path}: cannot read: {error}") from None
     try:
@@ -110,72 +156,83 @@ def load(path: str) -> Scenario:
 def parse(data: Any) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError("scenario: expected a mapping at the top")
+    data = _table(data, "scenario")
     _check_keys(data, {"library", "branch", "members", "items", "closures", "events", "run_until"},
                 "scenario")  # fmt: skip
     library = data.get("library")
-    if library not in PRESET_BRANCHES:
+    if not isinstance(library, str) or library not in PRESET_BRANCHES:
         raise ScenarioError(f"library: unknown library {library!r} "
                             f"(one of {', '.join(PRESET_BRANCHES)})")  # fmt: skip
     branches = PRESET_BRANCHES[library]
     branch = data.get("branch", branches[0])
-    if branch not in branches:
+    if not isinstance(branch, str) or branch not in branches:
         raise ScenarioError(f"branch: unknown branch {branch!r} of {library}")
 
-    members = _table(data.get("members"), "members")
+    members = _table(data.get("members"), "members", MAX_MEMBER_ID)
     for mid, raw in members.items():
-        m = _table(raw, f"members.{mid}")
-        _check_keys(m, {"category", "born", "guardian", "expires", "restricted", "name"},
-                    f"members.{mid}")  # fmt: skip
-        if m.get("category", "adult") not in CATEGORIES:
-            raise ScenarioError(f"members.{mid}.category: unknown category {m['category']!r}")
-        m["category"] = m.get("category", "adult")
-        m["born"] = _date(m["born"], f"members.{mid}.born") if "born" in m else None
+        where = f"members.{mid}"
+        m = _table(raw, where)
+        _check_keys(m, {"category", "born", "guardian", "expires", "restricted", "name"}, where)
+        m["category"] = _choice(m.get("category", "adult"), CATEGORIES, f"{where}.category",
+                                "category")  # fmt: skip
+        m["born"] = _date(m["born"], f"{where}.born") if "born" in m else None
         if "expires" in m:
-            m["expires"] = _date(m["expires"], f"members.{mid}.expires")
+            m["expires"] = _date(m["expires"], f"{where}.expires")
         if not isinstance(m.get("restricted", False), bool):
-            raise ScenarioError(f"members.{mid}.restricted: expected true or false")
+            raise ScenarioError(f"{where}.restricted: expected true or false")
+        if "name" in m:
+            m["name"] = _text(m["name"], f"{where}.name", MAX_NAME)
+        if "guardian" in m:
+            m["guardian"] = _text(m["guardian"], f"{where}.guardian", MAX_MEMBER_ID)
+            if m["guardian"] == mid:
+                raise ScenarioError(f"{where}.guardian: a member is not their own guardian")
         members[mid] = m
     for mid, m in members.items():
-        if "guardian" in m and str(m["guardian"]) not in members:
+        if "guardian" in m and m["guardian"] not in members:
             raise ScenarioError(f"members.{mid}.guardian: unknown member {m['guardian']!r}")
 
-    items = _table(data.get("items"), "items")
+    items = _table(data.get("items"), "items", MAX_ITEM_ID)
     for iid, raw in items.items():
-        i = _table(raw, f"items.{iid}")
+        where = f"items.{iid}"
+        i = _table(raw, where)
         _check_keys(i, {"material", "title", "parts", "not_for_loan", "record", "price", "branch"},
-                    f"items.{iid}")  # fmt: skip
-        if i.get("material") not in MATERIALS:
-            raise ScenarioError(f"items.{iid}.material: unknown material {i.get('material')!r}")
+                    where)  # fmt: skip
+        _choice(i.get("material"), MATERIALS, f"{where}.material", "material")
         parts = i.get("parts", 1)
-        if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
-            raise ScenarioError(f"items.{iid}.parts: expected a whole number >= 1")
+        if isinstance(parts, bool) or not isinstance(parts, int) or not 1 <= parts <= MAX_PARTS:
+            raise ScenarioError(f"{where}.parts: expected a whole number from 1 to {MAX_PARTS}")
         if not isinstance(i.get("not_for_loan", False), bool):
-            raise ScenarioError(f"items.{iid}.not_for_loan: expected true or false")
+            raise ScenarioError(f"{where}.not_for_loan: expected true or false")
         if "price" in i:
-            i["price"] = _amount(i["price"], f"items.{iid}.price")
-        if i.get("branch", branch) not in branches:
-            raise ScenarioError(f"items.{iid}.branch: unknown branch {i['branch']!r}")
+            i["price"] = _amount(i["price"], f"{where}.price")
+        if "title" in i:
+            i["title"] = _text(i["title"], f"{where}.title", MAX_TITLE)
+        if "record" in i:
+            i["record"] = _text(i["record"], f"{where}.record", MAX_RECORD)
+        if "branch" in i:
+            _choice(i["branch"], branches, f"{where}.branch", "branch")
         items[iid] = i
 
     closures = data.get("closures") or []
     if not isinstance(closures, list):
         raise ScenarioError("closures: expected a list")
     for n, raw in enumerate(closures):
-        c = _table(raw, f"closures[{n}]")
-        _check_keys(c, {"branch", "from", "to", "reason"}, f"closures[{n}]")
-        if c.get("branch", branch) not in branches:
-            raise ScenarioError(f"closures[{n}].branch: unknown branch {c.get('branch')!r}")
-        c["branch"] = c.get("branch", branch)
-        c["from"] = _date(c.get("from"), f"closures[{n}].from")
-        c["to"] = _date(c.get("to", c["from"]), f"closures[{n}].to")
+        where = f"closures[{n}]"
+        c = _table(raw, where)
+        _check_keys(c, {"branch", "from", "to", "reason"}, where)
+        c["branch"] = _choice(c.get("branch", branch), branches, f"{where}.branch", "branch")
+        c["from"] = _date(c.get("from"), f"{where}.from")
+        c["to"] = _date(c.get("to", c["from"]), f"{where}.to")
         if c["to"] < c["from"]:
-            raise ScenarioError(f"closures[{n}]: ends before it starts")
+            raise ScenarioError(f"{where}: ends before it starts")
+        if "reason" in c:
+            c["reason"] = _text(c["reason"], f"{where}.reason", MAX_REASON)
         closures[n] = c
 
     events = data.get("events") or []
     if not isinstance(events, list):
         raise ScenarioError("events: expected a list")
-    previous = None
+    first = previous = None
     for n, raw in enumerate(events):
         where = f"events[{n}]"
         e = _table(raw, where)
@@ -183,32 +240,37 @@ def parse(data: Any) -> Scenario:
         e["date"] = _date(e.get("date"), f"{where}.date")
         if previous and e["date"] < previous:
             raise ScenarioError(f"{where}: out of order ({e['date']} comes after {previous})")
-        previous = e["date"]
-        if e.get("do") not in EVENTS:
-            raise ScenarioError(f"{where}.do: unknown event {e.get('do')!r} "
+        first, previous = first or e["date"], e["date"]
+        do = e.get("do")
+        if not isinstance(do, str) or do not in EVENTS:
+            raise ScenarioError(f"{where}.do: unknown event {do!r} "
                                 f"(one of {', '.join(EVENTS)})")  # fmt: skip
-        for key in EVENTS[e["do"]]:
+        for key in EVENTS[do]:
             if key not in e:
-                raise ScenarioError(f"{where}: {e['do']} needs {key!r}")
-        if "member" in e and str(e["member"]) not in members:
-            raise ScenarioError(f"{where}.member: unknown member {e['member']!r}")
-        if "item" in e and str(e["item"]) not in items:
-            raise ScenarioError(f"{where}.item: unknown item {e['item']!r}")
+                raise ScenarioError(f"{where}: {do} needs {key!r}")
+        if "member" in e:
+            e["member"] = _text(e["member"], f"{where}.member", MAX_MEMBER_ID)
+            if e["member"] not in members:
+                raise ScenarioError(f"{where}.member: unknown member {e['member']!r}")
+        if "item" in e:
+            e["item"] = _text(e["item"], f"{where}.item", MAX_ITEM_ID)
+            if e["item"] not in items:
+                raise ScenarioError(f"{where}.item: unknown item {e['item']!r}")
         if "due" in e:
             e["due"] = _date(e["due"], f"{where}.due")
             if e["due"] < e["date"]:
                 raise ScenarioError(f"{where}.due: before the checkout date")
-        if e.get("branch", branch) not in branches:
-            raise ScenarioError(f"{where}.branch: unknown branch {e['branch']!r}")
-        if e.get("channel", "desk") not in CHANNELS:
-            raise ScenarioError(f"{where}.channel: unknown channel {e['channel']!r}")
+        if "branch" in e:
+            _choice(e["branch"], branches, f"{where}.branch", "branch")
+        if "channel" in e:
+            _choice(e["channel"], CHANNELS, f"{where}.channel", "channel")
         if "price" in e:
             e["price"] = _amount(e["price"], f"{where}.price")
         if "amount" in e:
             e["amount"] = _amount(e["amount"], f"{where}.amount")
             if e["amount"] <= 0:
                 raise ScenarioError(f"{where}.amount: must be more than 0.00")
-        if e["do"] == "lost" and "price" not in e and "price" not in items[str(e["item"])]:
+        if do == "lost" and "price" not in e and "price" not in items[e["item"]]:
             raise ScenarioError(f"{where}: lost needs a price")
         events[n] = e
 
@@ -220,4 +282,8 @@ def parse(data: Any) -> Scenario:
         raise ScenarioError("run_until: missing (and there are no events)")
     if previous and run_until < previous:
         raise ScenarioError(f"run_until: {run_until} is before the last event ({previous})")
+    if first and run_until > first + relativedelta(years=MAX_YEARS):
+        raise ScenarioError(f"run_until: {run_until} is more than {MAX_YEARS} years after the "
+                            f"first event ({first}): a simulation is at most {MAX_YEARS} "
+                            "years long")  # fmt: skip
     return Scenario(library, branch, members, items, closures, events, run_until, data)

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,16 +22,19 @@ from bukve.accounts.bank import (
     IMPORTED_BEFORE,
     MATCHED,
     UNMATCHED,
+    BankFileError,
     bank_statement_import,
-    parse_amount,
+    statement_amount,
     statement_decode,
 )
 from bukve.accounts.models import BankTransaction, Payment
 from bukve.accounts.services import charge_record, open_debt
 from bukve.circulation.services import daily_run, loan_checkout
 from bukve.libraries.models import Staff
+from tests.test_cli import in_process
 
 HEADER = "date;amount;reference;payer;transaction id\n"
+TODAY = date(2026, 6, 1)  # the day of the import: the rows below are of May 2026
 
 
 @pytest.fixture
@@ -68,7 +71,7 @@ def test_it_books_a_transfer_with_the_card_number_as_reference(maribor, cast, cl
                      "05.05.2026;1.234,56;SI12 0045675;Bor Kos;NLB-2")  # fmt: skip
 
     # when
-    result = bank_statement_import(library=maribor, text=text, by=clerk)
+    result = bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
 
     # then: two payments by bank transfer, on the days of the transfers, noting the bank's id
     assert not result.bad
@@ -93,7 +96,7 @@ def test_it_keeps_a_transfer_that_matches_no_member(maribor, cast, clerk) -> Non
         "2026-05-04;8,00;RF18539007547034;Podjetje d.o.o.;T4",  # not a card number
     )
 
-    result = bank_statement_import(library=maribor, text=text, by=clerk)
+    result = bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
 
     assert [(r.status, r.reason) for r in result.rows] == [
         (UNMATCHED, "no_member"), (UNMATCHED, "no_reference"), (UNMATCHED, "no_reference"),
@@ -113,7 +116,7 @@ def test_two_members_with_the_same_digits_match_neither(maribor, cast, make_memb
     make_member(maribor, "BB000123")  # a bibliobus card with Ana's digits
 
     result = bank_statement_import(library=maribor, text=statement(
-        "2026-05-04;12,30;SI00 000123;Ana Novak;T1"), by=clerk)  # fmt: skip
+        "2026-05-04;12,30;SI00 000123;Ana Novak;T1"), by=clerk, today=TODAY)  # fmt: skip
 
     assert [(r.status, r.reason) for r in result.rows] == [(UNMATCHED, "several_members")]
 
@@ -122,7 +125,7 @@ def test_another_librarys_member_is_not_matched(maribor, cast, load_library, mak
     make_member(load_library("velenje"), "VE000555")
 
     result = bank_statement_import(library=maribor, text=statement(
-        "2026-05-04;3,00;SI00 000555;X;T1"), by=clerk)  # fmt: skip
+        "2026-05-04;3,00;SI00 000555;X;T1"), by=clerk, today=TODAY)  # fmt: skip
 
     assert result.rows[0].reason == "no_member"
 
@@ -131,12 +134,12 @@ def test_the_same_file_imported_twice_books_nothing_twice(maribor, cast, clerk) 
     # given: a file imported once
     text = statement("2026-05-04;12,30;SI00 000123;Ana Novak;T1",
                      "2026-05-04;5,00;SI00 777777;Neznan;T2")  # fmt: skip
-    bank_statement_import(library=maribor, text=text, by=clerk)
+    bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
 
     # when: again, and then a longer file with the same rows and a new one
-    again = bank_statement_import(library=maribor, text=text, by=clerk)
+    again = bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
     longer = bank_statement_import(
-        library=maribor, text=text + "2026-05-06;20,00;SI00 004567;Bor;T3\n", by=clerk
+        library=maribor, text=text + "2026-05-06;20,00;SI00 004567;Bor;T3\n", by=clerk, today=TODAY
     )
 
     # then
@@ -160,7 +163,7 @@ def test_a_file_with_bad_rows_is_refused_whole(maribor, cast, clerk) -> None:
     )
 
     # when
-    result = bank_statement_import(library=maribor, text=text, by=clerk)
+    result = bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
 
     # then: every bad row with its line (the header is line 1), and nothing booked
     assert [(b.line, b.code) for b in result.bad] == [
@@ -177,21 +180,23 @@ def test_a_file_with_bad_rows_is_refused_whole(maribor, cast, clerk) -> None:
     ("text", "amount"),
     [("1.234,56", "1234.56"), ("1234,56", "1234.56"), ("1234.56", "1234.56"),
      ("1,234.56", "1234.56"), ("0,29", "0.29"), ("12", "12.00"), ("1 234,56 EUR", "1234.56"),
-     ("1.234.567", "1234567.00"), ("5,5", "5.50")],
+     ("12.345,67", "12345.67"), ("5,5", "5.50"), ("+5,00", "5.00")],
 )  # fmt: skip
 def test_it_reads_slovenian_and_decimal_point_amounts(text: str, amount: str) -> None:
-    assert parse_amount(text) == Decimal(amount)
+    assert statement_amount(text) == Decimal(amount)
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
     [("1.234", "amount_ambiguous"), ("1,234", "amount_ambiguous"), ("1,2345", "amount_invalid"),
      ("12.34.5", "amount_invalid"), ("abc", "amount_invalid"), ("0,00", "amount_not_positive"),
-     ("10.000.000,00", "amount_too_large")],
+     ("10.000.000,00", "amount_too_large"), ("1.234.567", "amount_too_large"),
+     ("100.000,00", "amount_too_large"), ("1E2", "amount_invalid"), ("١٢", "amount_invalid"),
+     ("-5,00", "amount_not_positive")],
 )  # fmt: skip
 def test_it_refuses_amounts_it_cannot_read_surely(text: str, code: str) -> None:
     with pytest.raises(ValueError, match=code):
-        parse_amount(text)
+        statement_amount(text)
 
 
 def test_it_reads_a_slovenian_export_in_windows_1250(maribor, cast, clerk) -> None:
@@ -199,7 +204,9 @@ def test_it_reads_a_slovenian_export_in_windows_1250(maribor, cast, clerk) -> No
     data = ("Sklic,Znesek,Datum,ID transakcije,Plačnik\n"
             '"SI00 000123","12,30",04.05.2026,A-1,Žiga Čeh\n').encode("cp1250")  # fmt: skip
 
-    result = bank_statement_import(library=maribor, text=statement_decode(data), by=clerk)
+    result = bank_statement_import(
+        library=maribor, text=statement_decode(data), by=clerk, today=TODAY
+    )
 
     [row] = result.rows
     assert (row.status, row.row.payer, row.row.amount) == (MATCHED, "Žiga Čeh", Decimal("12.30"))
@@ -208,7 +215,7 @@ def test_it_reads_a_slovenian_export_in_windows_1250(maribor, cast, clerk) -> No
 def test_it_takes_rows_without_a_header(maribor, cast, clerk) -> None:
     rows = [["2026-05-04", "12.30", "SI00000123", "Ana", "B-1"]]
 
-    result = bank_statement_import(library=maribor, rows=rows, by=None)
+    result = bank_statement_import(library=maribor, rows=rows, by=None, today=TODAY)
 
     assert [r.status for r in result.rows] == [MATCHED]
     assert Payment.objects.get().taken_by is None
@@ -224,7 +231,7 @@ def test_money_received_is_booked_before_the_items_are_back(maribor, cast, make_
 
     # when
     result = bank_statement_import(library=maribor, text=statement(
-        "2026-05-20;14,30;SI00 000123;Ana;T1"), by=clerk)  # fmt: skip
+        "2026-05-20;14,30;SI00 000123;Ana;T1"), by=clerk, today=TODAY)  # fmt: skip
 
     # then
     assert result.rows[0].status == MATCHED
@@ -244,7 +251,7 @@ def test_two_imports_of_the_same_file_at_once_book_each_row_once(maribor, cast, 
     def desk() -> None:
         try:
             barrier.wait(timeout=10)
-            results.append(bank_statement_import(library=maribor, text=text, by=clerk))
+            results.append(bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -288,10 +295,11 @@ def test_the_command_imports_a_file_once_and_refuses_a_bad_one(tmp_path) -> None
         "charge_record(member=ana, day=date(2026, 4, 1), kind='service', amount=Decimal('12.30'))"
     ), database=database)  # fmt: skip
     assert setup.returncode == 0, setup.stderr
+    day = date.today() - timedelta(days=3)  # a real import: of last week's transfers
     good = tmp_path / "izpisek.csv"
-    good.write_text(statement("2026-05-04;12,30;SI00 000123;Ana;T1", "2026-05-04;1,00;x;y;T2"))
+    good.write_text(statement(f"{day};12,30;SI00 000123;Ana;T1", f"{day};1,00;x;y;T2"))
     bad = tmp_path / "bad.csv"
-    bad.write_text(statement("2026-05-04;12,3x;SI00 000123;Ana;T9"))
+    bad.write_text(statement(f"{day};12,3x;SI00 000123;Ana;T9"))
 
     # when
     first = bukve("bank", "import", str(good), "--library", "maribor", database=database)
@@ -309,3 +317,120 @@ def test_the_command_imports_a_file_once_and_refuses_a_bad_one(tmp_path) -> None
     assert f"{bad}:2: amount_invalid: '12,3x'" in refused.stderr
     assert "nothing imported" in refused.stderr
     assert unknown.returncode == 2 and "unknown library 'ljubljana'" in unknown.stderr
+
+
+# --- rows that cannot be real, files that are no statement ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "code"),
+    [("9999-12-31", "date_future"), ("2026-06-02", "date_future"), ("0001-01-01", "date_too_old"),
+     ("31.05.2025", "date_too_old")],
+)  # fmt: skip
+def test_a_row_dated_in_the_future_or_over_a_year_back_is_refused(maribor, cast, clerk, day, code):
+    # given: a statement imported on 1 June 2026 with one row on an impossible day
+    text = statement("2026-05-04;12,30;SI00 000123;Ana Novak;T1",
+                     f"{day};5,00;SI00 000123;Ana Novak;T2")  # fmt: skip
+
+    # when
+    result = bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
+
+    # then: the row is named, with its date, and nothing is booked (no receipt "9999-000001")
+    assert [(b.line, b.code, b.value) for b in result.bad] == [(3, code, day)]
+    assert result.bad[0].sentence
+    assert not BankTransaction.objects.exists() and not Payment.objects.exists()
+
+
+def test_the_first_and_the_last_day_of_the_window_are_booked(maribor, cast, clerk) -> None:
+    text = statement("2025-06-01;1,00;SI00 000123;Ana;T1", "2026-06-01;1,50;SI00 000123;Ana;T2")
+
+    result = bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
+
+    assert not result.bad
+    assert [p.amount for p in Payment.objects.order_by("date")] == [Decimal("1.00"),
+                                                                   Decimal("1.50")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
+        bytes(range(256)) * 4,
+        b"date;amount\x00;reference;payer;transaction id\n",
+    ],
+    ids=["png", "all_bytes", "nul"],
+)
+def test_a_binary_file_is_not_text(data: bytes) -> None:
+    with pytest.raises(BankFileError) as raised:
+        statement_decode(data)
+    assert raised.value.code == "not_text"
+
+
+@pytest.mark.parametrize("size", [1001, 128 * 1024, 200 * 1024])
+def test_a_file_with_a_field_of_many_kilobytes_is_refused_whole(maribor, cast, clerk, size):
+    # given: a good row, then a row whose payer is `size` characters long
+    text = statement("2026-05-04;12,30;SI00 000123;Ana;T1",
+                     f"2026-05-04;1,00;SI00 000123;{'A' * size};T2")  # fmt: skip
+
+    # when / then: refused before any row is read, naming the line
+    with pytest.raises(BankFileError) as raised:
+        bank_statement_import(library=maribor, text=text, by=clerk, today=TODAY)
+    assert (raised.value.code, raised.value.line) == ("field_too_long", 3)
+    assert not BankTransaction.objects.exists() and not Payment.objects.exists()
+
+
+@pytest.fixture
+def cli(maribor, cast, capsys):
+    """The real `bukve` command in this process, on the test database (either one)."""
+    yield from in_process(capsys)
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00",
+      "the file is not text (UTF-8 or Windows-1250)"),
+     (HEADER.encode() + b"2026-05-04;1,00;SI00 000123;" + b"A" * 128 * 1024 + b";T1\n",
+      "line 2: a field is longer than 1000 characters")],
+    ids=["binary", "field_of_128_kb"],
+)  # fmt: skip
+def test_the_command_refuses_a_file_that_is_no_statement(cli, tmp_path, data, says) -> None:
+    path = tmp_path / "izpisek.csv"
+    path.write_bytes(data)
+
+    code, out, err = cli("bank", "import", str(path), "--library", "maribor")
+
+    assert code == 2
+    assert err == f"bukve bank import: {path}: {says}\n"
+    assert not BankTransaction.objects.exists() and not Payment.objects.exists()
+
+
+def test_the_command_names_a_row_dated_in_the_future(cli, tmp_path) -> None:
+    path = tmp_path / "izpisek.csv"
+    path.write_text(statement("9999-12-31;12,30;SI00 000123;Ana;T1"))
+
+    code, out, err = cli("bank", "import", str(path), "--library", "maribor")
+
+    assert code == 1
+    assert f"{path}:2: date_future: '9999-12-31'" in err and "nothing imported" in err
+    assert not BankTransaction.objects.exists() and not Payment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [(("--library", ""), "argument --library: must not be empty"),
+     (("--library", "maribor", "--user", " "), "argument --user: must not be empty")],
+)  # fmt: skip
+def test_the_command_refuses_an_empty_library_or_user(cli, tmp_path, args, says) -> None:
+    path = tmp_path / "izpisek.csv"
+    path.write_text(statement("2026-05-04;12,30;SI00 000123;Ana;T1"))
+
+    code, out, err = cli("bank", "import", str(path), *args)
+
+    assert code == 2 and says in err
+    assert not BankTransaction.objects.exists()
+
+
+def test_the_command_refuses_a_folder(cli, tmp_path) -> None:
+    code, out, err = cli("bank", "import", str(tmp_path), "--library", "maribor")
+
+    assert code == 2 and err.startswith(f"bukve bank import: {tmp_path}: cannot read")

@@ -3,17 +3,23 @@ payments and which matched no member; a file with bad rows is refused, row by ro
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from bukve.accounts.models import BankTransaction, Payment
 from bukve.accounts.services import charge_record
 from bukve.libraries.models import Staff
 
 URL = "/desk/money/bank/"
+
+
+def last_week() -> date:
+    """A day the transfers of a statement imported today can be from."""
+    return timezone.localdate() - timedelta(days=7)
 
 
 @pytest.fixture
@@ -28,8 +34,9 @@ def ana(maribor, make_member):
     return ana
 
 
-def upload(text: str) -> dict[str, SimpleUploadedFile]:
-    return {"statement": SimpleUploadedFile("izpisek.csv", text.encode(), "text/csv")}
+def upload(text: str | bytes) -> dict[str, SimpleUploadedFile]:
+    data = text.encode() if isinstance(text, str) else text
+    return {"statement": SimpleUploadedFile("izpisek.csv", data, "text/csv")}
 
 
 def test_the_director_imports_a_statement_and_sees_what_became_of_each_row(
@@ -37,9 +44,10 @@ def test_the_director_imports_a_statement_and_sees_what_became_of_each_row(
 ) -> None:
     # given
     client = staff_client(maribor, Staff.DIRECTOR)
+    day = f"{last_week():%d.%m.%Y}"
     text = ("datum;znesek;sklic;plačnik;id transakcije\n"
-            "04.05.2026;12,30;SI00 000123;Ana Novak;T1\n"
-            "04.05.2026;9,99;SI00 555555;Neznan Plačnik;T2\n")  # fmt: skip
+            f"{day};12,30;SI00 000123;Ana Novak;T1\n"
+            f"{day};9,99;SI00 555555;Neznan Plačnik;T2\n")  # fmt: skip
 
     # when
     response = client.post(URL, upload(text))
@@ -60,7 +68,7 @@ def test_the_director_imports_a_statement_and_sees_what_became_of_each_row(
 def test_a_file_with_bad_rows_is_refused_and_the_rows_named(maribor, ana, staff_client) -> None:
     client = staff_client(maribor, Staff.DIRECTOR)
 
-    response = client.post(URL, upload("2026-05-04;12,3x;SI00 000123;Ana;T1\n"))
+    response = client.post(URL, upload(f"{last_week()};12,3x;SI00 000123;Ana;T1\n"))
 
     page = response.content.decode()
     assert 'data-testid="bad-rows"' in page and "amount_invalid" in page and "12,3x" in page
@@ -88,7 +96,7 @@ def test_the_director_books_an_unmatched_transfer_to_the_member_it_was_from(
 ) -> None:
     # given: Ana paid with a mistyped reference
     client = staff_client(maribor, Staff.DIRECTOR)
-    client.post(URL, upload("2026-05-04;12,30;SI00 999;Ana Novak;T7\n"))
+    client.post(URL, upload(f"{last_week()};12,30;SI00 999;Ana Novak;T7\n"))
     line = BankTransaction.objects.get(bank_id="T7")
     assign = f"{URL}{line.pk}/assign/"
 
@@ -101,6 +109,40 @@ def test_the_director_books_an_unmatched_transfer_to_the_member_it_was_from(
     payment = Payment.objects.get(member=ana)
     assert (line.status, line.member, line.payment) == ("matched", ana, payment)
     assert (payment.method, payment.amount, payment.date) == ("transfer", Decimal("12.30"),
-                                                              date(2026, 5, 4))  # fmt: skip
+                                                              last_week())  # fmt: skip
     client.post(assign, {"card": "MB000123"})
     assert Payment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00",
+      "Datoteka ni besedilna datoteka (CSV)."),
+     (b"2026-05-04;1,00;SI00 000123;" + b"A" * 128 * 1024 + b";T1\n",
+      "Vrstica 1 ima polje, daljše od 1000 znakov: to ni bančni izpisek."),
+     (b"2026-05-04;1,00;SI00 000123;" + b"A" * 200 * 1024 + b";T1\n",
+      "Vrstica 1 ima polje, daljše od 1000 znakov: to ni bančni izpisek.")],
+    ids=["binary", "field_of_128_kb", "field_of_200_kb"],
+)  # fmt: skip
+def test_a_file_that_is_no_statement_is_a_form_error(maribor, ana, staff_client, data, says):
+    client = staff_client(maribor, Staff.DIRECTOR)
+
+    response = client.post(URL, upload(data))
+
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    assert not BankTransaction.objects.exists() and not Payment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "code"), [("9999-12-31", "date_future"), ("0001-01-01", "date_too_old")]
+)
+def test_a_row_on_a_day_that_cannot_be_real_is_named(maribor, ana, staff_client, day, code):
+    client = staff_client(maribor, Staff.DIRECTOR)
+    text = f"{last_week()};12,30;SI00 000123;Ana;T1\n{day};5,00;SI00 000123;Ana;T2\n"
+
+    response = client.post(URL, upload(text))
+
+    page = response.content.decode()
+    assert 'data-testid="bad-rows"' in page and code in page and day in page
+    assert not BankTransaction.objects.exists() and not Payment.objects.exists()

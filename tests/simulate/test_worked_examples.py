@@ -14,6 +14,7 @@ import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,13 @@ events:
 run_until: 2026-12-31
 """
 
+
+def paying(amount: str) -> str:
+    """GOOD with Ana paying `amount` (as written in YAML) on 1 December."""
+    event = f"  - {{date: 2026-12-01, do: pay, member: ana, amount: {amount}}}\n"
+    return GOOD.replace("run_until:", event + "run_until:")
+
+
 MALFORMED = [  # (what is wrong, the scenario, what the one line on stderr must name)
     pytest.param(
         GOOD.replace("library: maribor", "library: ljubljana"),
@@ -260,6 +268,120 @@ MALFORMED = [  # (what is wrong, the scenario, what the one line on stderr must 
         id="not_yaml",
     ),
     pytest.param("just a sentence, not a scenario\n", "mapping", id="not_a_mapping"),
+    # Values of the wrong kind, out of bounds, or numbers no one writes for money.
+    pytest.param(
+        GOOD.replace("library: maribor", "library: [x]"),
+        "library: unknown library",
+        id="library_a_list",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("library: maribor", "library: {a: 1}"),
+        "library: unknown library",
+        id="library_a_mapping",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("checkout, member", "[checkout], member"), "events[0].do", id="event_a_list"
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("{material: book}", "{material: book, parts: 1e30}"),
+        "items.b1.parts",
+        id="parts_1e30",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("{material: book}", "{material: book, parts: 1.0e+30}"),
+        "items.b1.parts",
+        id="parts_a_float",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("{material: book}", "{material: book, parts: 1" + "0" * 30 + "}"),
+        "items.b1.parts",
+        id="parts_a_huge_int",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("{material: book}", "{material: book, parts: 40000}"),
+        "items.b1.parts",
+        id="parts_beyond_the_column",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("{material: book}", "{material: book, price: " + "9" * 40 + "}"),
+        "items.b1.price: too large",
+        id="price_of_40_digits",
+    ),  # fmt: skip
+    pytest.param(
+        paying('"1' + "0" * 39 + '"'),
+        "events[2].amount: too large",
+        id="amount_of_40_digits",
+    ),  # fmt: skip
+    pytest.param(
+        paying('"1E2"'),
+        "events[2].amount: not an amount",
+        id="amount_with_an_exponent",
+    ),  # fmt: skip
+    pytest.param(
+        paying('"١٢"'),
+        "events[2].amount: not an amount",
+        id="amount_in_arabic_indic_digits",
+    ),  # fmt: skip
+    pytest.param(
+        paying(".nan"),
+        "events[2].amount: not an amount",
+        id="amount_nan",
+    ),  # fmt: skip
+    pytest.param(
+        paying("[5]"),
+        "events[2].amount: not an amount",
+        id="amount_a_list",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("2026-11-02", "0001-01-01"),
+        "events[0].date: 0001-01-01 is not between",
+        id="date_0001_01_01",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("born: 1985-03-02", "born: 0001-01-01"),
+        "members.ana.born",
+        id="born_0001_01_01",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("item: b1}", "item: b1, due: 9999-12-31}", 1),
+        "events[0].due: 9999-12-31 is not between",
+        id="due_9999_12_31",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("run_until: 2026-12-31", "run_until: 9999-12-31"),
+        "run_until",
+        id="run_until_9999_12_31",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("run_until: 2026-12-31", "run_until: 2036-11-03"),
+        "run_until: 2036-11-03 is more than 10 years after the first event (2026-11-02)",
+        id="run_until_over_ten_years",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("born: 1985-03-02", "born: 1985-03-02, name: [1]"),
+        "members.ana.name: expected text",
+        id="name_a_list",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("born: 1985-03-02", 'born: 1985-03-02, name: "a\\0b"'),
+        "members.ana.name: control characters",
+        id="name_with_nul",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("born: 1985-03-02", "born: 1985-03-02, name: " + "x" * 101),
+        "members.ana.name: longer than 100",
+        id="name_too_long",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("  b1: {", "  " + "b" * 51 + ": {"),
+        "items: key: longer than 50",
+        id="item_id_too_long",
+    ),  # fmt: skip
+    pytest.param(
+        GOOD.replace("born: 1985-03-02", "born: 1985-03-02, guardian: ana"),
+        "members.ana.guardian: a member is not their own guardian",
+        id="own_guardian",
+    ),  # fmt: skip
 ]
 
 
@@ -285,6 +407,33 @@ def test_it_refuses_a_malformed_scenario_in_one_line(text, names, tmp_path):
     path = tmp_path / "scenario.yaml"
     path.write_text(text, "utf-8")
     assert_refused(bukve("simulate", path), names)
+
+
+def test_it_plays_a_scenario_of_exactly_ten_years(tmp_path):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(GOOD.replace("run_until: 2026-12-31", "run_until: 2036-11-02"), "utf-8")
+
+    done = bukve("simulate", path)
+
+    assert done.returncode == 0, done.stderr
+
+
+def test_it_reads_amounts_as_people_type_them(db):
+    # given: a payment typed with the decimal comma, a price with the point, one as a number
+    from bukve.simulate.runner import run
+    from bukve.simulate.scenario import parse
+
+    text = paying('"1,50"').replace("{material: book}", "{material: book, price: 24.9}")
+    text = text.replace("run_until:", "  - {date: 2026-12-02, do: pay, member: ana, "
+                                      'amount: "2.25 €"}\nrun_until:')  # fmt: skip
+
+    # when
+    scenario = parse(yaml.load(text, Loader=yaml.SafeLoader))
+    report = run(scenario)
+
+    # then
+    assert scenario.items["b1"]["price"] == Decimal("24.90")
+    assert [p["amount"] for p in report["payments"]] == ["1.50", "2.25"]
 
 
 def test_it_refuses_a_missing_file_in_one_line(tmp_path):
