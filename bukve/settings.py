@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # Swagger UI's scripts and styles served by Bukve itself: /api/docs works offline
     "bukve.libraries",
     "bukve.catalog",
     "bukve.members",

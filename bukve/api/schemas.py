@@ -28,10 +28,10 @@ from bukve.rules.money import AmountError, parse_amount
 
 NO_NUL = r"^[^\x00]*$"
 CardNumber = Annotated[
-    str, StringConstraints(max_length=30, pattern=NO_NUL), Field(examples=["T0001"])
+    str, StringConstraints(max_length=30, pattern=NO_NUL), Field(examples=["TO0001"])
 ]
 Barcode = Annotated[
-    str, StringConstraints(max_length=50, pattern=NO_NUL), Field(examples=["T1001"])
+    str, StringConstraints(max_length=50, pattern=NO_NUL), Field(examples=["TO10001"])
 ]
 BranchCode = Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]
 SearchText = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
