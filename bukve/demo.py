@@ -57,6 +57,13 @@ DEMO_USERS = [
         for name, role in (("desk", Staff.CIRCULATION), ("admin", Staff.ADMINISTRATOR))
     ),
 ]
+# The demo staff's names, so that the desk shows who is logged in (each user a person).
+STAFF_NAMES = {
+    "maribor-desk": ("Mojca", "Vidmar"), "maribor-admin": ("Andrej", "Kralj"),
+    "velenje-desk": ("Petra", "Golob"), "velenje-admin": ("Tomaž", "Zupan"),
+    "tolmin-desk": ("Nataša", "Kavčič"), "tolmin-admin": ("Boštjan", "Furlan"),
+    "ravne-desk": ("Urška", "Lesjak"), "ravne-admin": ("Primož", "Kotnik"),
+}  # fmt: skip
 # Every demo member logs in to "Moja knjižnica" with their card number and this password.
 DEMO_MEMBER_PASSWORD = "bukve-clan"
 
@@ -647,7 +654,8 @@ def _users(out: TextIO) -> None:
                 username=username,
                 email=f"{username}@example.org",
                 password=hashes[password],
-                first_name="" if code is None else f"Desk {code}",
+                first_name=STAFF_NAMES.get(username, ("", ""))[0],
+                last_name=STAFF_NAMES.get(username, ("", ""))[1],
                 is_staff=code is None,
                 is_superuser=code is None,
             )

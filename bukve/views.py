@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bukve.catalog.models import Item
-from bukve.circulation.models import Loan
+from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.services import member_blocks
 from bukve.demo import DEMO_MEMBER_PASSWORD, DEMO_USERS, demo_enabled
 from bukve.libraries.models import Branch, Library
 from bukve.members.models import Member
@@ -44,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     names = {row["library"].code: row["library"].name for row in libraries}
     logins: list[dict[str, object]] = []
     members_: list[dict[str, object]] = []
+    items_: list[dict[str, object]] = []
     if demo_enabled():
         existing = set(
             get_user_model()
@@ -60,7 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
             for username, password, code, role in DEMO_USERS
             if username in existing
         ]
-        members_ = _demo_members()
+        members_ = _demo_members(today)
+        items_ = _demo_items()
     return render(
         request,
         "home.html",
@@ -68,13 +73,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "libraries": libraries,
             "logins": logins,
             "member_logins": members_,
+            "demo_items": items_,
             "member_password": DEMO_MEMBER_PASSWORD,
         },
     )
 
 
-def _demo_members() -> list[dict[str, object]]:
-    """Per library, a member with a fine to look at and a parent with a child."""
+def _demo_members(today: date) -> list[dict[str, object]]:
+    """Per library, a member with a fine to look at, a parent with a child and a member who
+    may borrow (no block) to lend the demo items to."""
     rows: list[dict[str, object]] = []
     for library in Library.objects.order_by("name"):
         members = Member.objects.filter(library=library).exclude(password="").order_by("id")
@@ -84,4 +91,27 @@ def _demo_members() -> list[dict[str, object]]:
             rows.append({"member": fined, "library": library, "why": "fine"})
         if parent is not None and parent != fined:
             rows.append({"member": parent, "library": library, "why": "parent"})
+        adults = members.filter(category="adult", guardian=None, restricted=False)
+        for member in adults.exclude(pk__in=[m.pk for m in (fined, parent) if m])[:10]:
+            if not member_blocks(member, today):
+                rows.append({"member": member, "library": library, "why": "borrow"})
+                break
     return rows
+
+
+def _demo_items(per_library: int = 3) -> list[dict[str, object]]:
+    """Per library, a few books on the shelf of its main branch that anyone may take home
+    and nobody is waiting for: barcodes to scan at the desk or to look up in the API."""
+    waited_for = Reservation.objects.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    rows: list[dict[str, object]] = []
+    for library in Library.objects.order_by("name"):
+        main = library.branches.order_by("id").first()
+        items = (
+            Item.objects.filter(library=library, branch=main, status=Item.SHELF, material="book")
+            .filter(not_for_loan=False)
+            .exclude(record__in=waited_for.values("record"))
+            .select_related("record")
+            .order_by("barcode")[:per_library]
+        )
+        rows.append({"library": library, "items": list(items)})
+    return [row for row in rows if row["items"]]

@@ -50,3 +50,57 @@ def test_it_speaks_slovenian_unless_english_was_chosen(client, db):
     # the language switcher sets the cookie
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert '<html lang="en">' in client.get(reverse("home")).content.decode()
+
+
+def test_the_demo_lists_items_to_try_and_a_member_to_lend_them_to(
+    client, load_library, make_member, make_item, monkeypatch
+):
+    # given: Tolmin with a book on the shelf, one lent, one for the reading room only, one
+    # waited for, one at another branch; Ana may borrow, Bor's membership has run out
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bukve.circulation.services import loan_checkout, reservation_place
+
+    today = timezone.localdate()
+    tolmin = load_library("tolmin")
+    ana = make_member(
+        tolmin, "TO0001", first_name="Ana", password="x", expires=today + timedelta(days=90)
+    )
+    make_member(tolmin, "TO0002", first_name="Bor", password="x", expires=today - timedelta(days=1))
+    make_item(tolmin, "TO10001", title="Poezije")
+    loan_checkout(member=ana, item=make_item(tolmin, "TO10002", title="Na klancu"), today=today)
+    make_item(tolmin, "TO10003", title="Slovar", not_for_loan=True)
+    waited = make_item(tolmin, "TO10004", record="alamut", title="Alamut")
+    loan_checkout(member=ana, item=make_item(tolmin, "TO10005", record="alamut"), today=today)
+    make_item(tolmin, "TO10006", title="Doberdob", branch="kobarid")
+    carla = make_member(tolmin, "TO0003", password="x", expires=today + timedelta(days=90))
+    reservation_place(member=carla, item=waited, today=today)
+    monkeypatch.setenv("BUKVE_DEMO", "true")
+
+    # when
+    text = client.get(reverse("home")).content.decode()
+
+    # then: only the book on the main branch's shelf that nobody waits for, and Ana to lend it to
+    assert "<code>TO10001</code>" in text
+    for barcode in ("TO10002", "TO10003", "TO10004", "TO10005", "TO10006"):
+        assert f"<code>{barcode}</code>" not in text, barcode
+    assert "<code>TO0001</code>" in text and "<code>TO0002</code>" not in text
+
+
+def test_the_demo_staff_have_names_of_their_own(load_library):
+    # given
+    for code in PRESET_IDS:
+        load_library(code)
+
+    # when
+    demo._users(io.StringIO())
+
+    # then: the desk's header tells the desk of Tolmin from its administrator
+    from django.contrib.auth.models import User
+
+    staff = User.objects.filter(staff__isnull=False)
+    names = [user.get_full_name() for user in staff]
+    assert len(names) == 8 and all(names) and len(set(names)) == 8
+    assert User.objects.get(username="tolmin-desk").get_full_name() == "Nataša Kavčič"

@@ -29,7 +29,10 @@ EVIDENCE_KINDS = {
 CARD_REASONS = [("first", _("first card")), ("lost", _("lost card")),
                 ("damaged", _("damaged card")), ("changed_data", _("changed personal data")),
                 ("exchange", _("exchange for the old card"))]  # fmt: skip
-NOTIFY_CHANNELS = [("email", _("e-mail")), ("sms", _("SMS")), ("phone", _("phone call"))]
+# How a member wants to be told: e-mail and SMS need an address or a number, otherwise the
+# message is a letter (bukve.notices.services.member_contact). Nobody phones: "phone call" was
+# offered once and delivered as a letter, so it became "letter" (migration 0011).
+NOTIFY_CHANNELS = [("email", _("e-mail")), ("sms", _("SMS")), ("letter", _("letter by post"))]
 
 
 class Member(models.Model):

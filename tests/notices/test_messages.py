@@ -18,13 +18,13 @@ def tolmin(load_library):
 
 @pytest.fixture
 def cast(tolmin, make_member):
-    """Ana reads Slovenian, Eve English; Pia wants phone calls; Tim, 9, is Ana's son."""
+    """Ana reads Slovenian, Eve English; Pia wants letters; Tim, 9, is Ana's son."""
     ana = make_member(tolmin, "T-ana", first_name="Ana", last_name="Novak",
                       email="ana@example.org")  # fmt: skip
     eve = make_member(tolmin, "T-eve", first_name="Eve", last_name="Smith",
                       email="eve@example.org", language="en")  # fmt: skip
     pia = make_member(tolmin, "T-pia", first_name="Pia", phone="+386 40 111 222",
-                      notify_by="phone", address="Ledina 1, Bovec")  # fmt: skip
+                      notify_by="letter", address="Ledina 1, Bovec")  # fmt: skip
     tim = make_member(tolmin, "T-tim", first_name="Tim", last_name="Novak", category="child",
                       born=date(2017, 5, 5), guardian=ana)  # fmt: skip
     return ana, eve, pia, tim
@@ -53,7 +53,7 @@ def test_a_reminder_goes_three_days_before_the_due_date_in_the_members_language(
     assert messages("reminder_due") == []
     daily_run_day(library=tolmin, day=date(2026, 4, 26))
 
-    # then: one reminder each, by e-mail; Tim's goes to Ana; Pia (phone calls) gets none
+    # then: one reminder each, by e-mail; Tim's goes to Ana; Pia (letters) gets none
     ana_own, ana_tim, eve_msg = messages("reminder_due")
     assert [(m.member, m.to, m.channel) for m in (ana_own, ana_tim, eve_msg)] == [
         (ana, "ana@example.org", "email"),

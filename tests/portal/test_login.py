@@ -222,3 +222,57 @@ def test_it_logs_out_only_by_post(client, load_library, make_portal_member, log_
     assert logged_in(client)
     assert client.post("/moja/logout/").url == "/moja/login/"
     assert not logged_in(client)
+
+
+def test_it_tells_the_library_from_the_card_number_when_none_is_chosen(
+    client, load_library, make_portal_member
+):
+    # given: the four libraries, each with its own card prefix (MB, VE, TO, RA)
+    for code in ("maribor", "velenje", "ravne"):
+        load_library(code)
+    tolmin = load_library("tolmin")
+    ana = make_portal_member(tolmin, "TO0042")
+
+    # when: Ana leaves the library out and types her card number in small letters
+    response = client.post("/moja/login/", {"library": "", "login": "to0042", "password": PASSWORD})
+
+    # then: she is in, and Tolmin is remembered for the next time
+    assert response.status_code == 302
+    assert client.session["member_id"] == ana.pk
+    assert response.cookies[LIBRARY_COOKIE].value == "tolmin"
+
+
+def test_it_asks_for_the_library_when_the_login_does_not_tell_it(
+    client, load_library, make_portal_member
+):
+    # given
+    load_library("maribor")
+    tolmin = load_library("tolmin")
+    make_portal_member(tolmin, "TO0042", email="ana@example.si")
+
+    # when: an e-mail address, or a card number of no library's form, and no library
+    by_email = client.post("/moja/login/", {"login": "ana@example.si", "password": PASSWORD})
+    by_odd_card = client.post("/moja/login/", {"login": "X-42", "password": PASSWORD})
+
+    # then: the library field says why it is needed, and nobody is logged in
+    for response in (by_email, by_odd_card):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert sl("Choose your library: it cannot be told from an e-mail address or this card "
+                  "number.") in html  # fmt: skip
+        assert "member_id" not in client.session
+
+
+def test_the_library_chosen_wins_over_the_card_prefix(client, load_library, make_portal_member):
+    # given: a Maribor member whose card number happens to look like Tolmin's
+    maribor = load_library("maribor")
+    load_library("tolmin")
+    bor = make_portal_member(maribor, "TO0001")
+
+    # when
+    response = client.post(
+        "/moja/login/", {"library": maribor.pk, "login": "TO0001", "password": PASSWORD}
+    )
+
+    # then
+    assert response.status_code == 302 and client.session["member_id"] == bor.pk

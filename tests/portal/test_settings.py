@@ -122,3 +122,45 @@ def test_it_explains_why_a_password_is_not_changed(
             assert message in html
     log_in(ana)
     assert client.session["member_id"] == ana.pk
+
+
+def test_it_offers_only_the_channels_that_are_delivered(
+    client, load_library, make_portal_member, log_in
+):
+    # given: nobody at the library phones members; a message goes by e-mail, SMS or letter
+    maribor = load_library("maribor")
+    ana = make_portal_member(maribor, "0012345")
+    log_in(ana)
+
+    # when
+    html = page(client.get("/moja/settings/"))
+    refused = page(client.post("/moja/settings/", {"notify_by": "phone", "language": "sl"}))
+    client.post("/moja/settings/", {"notify_by": "letter", "language": "sl"})
+
+    # then: no phone call offered or taken; a letter is
+    assert 'value="email"' in html and 'value="sms"' in html and 'value="letter"' in html
+    assert 'value="phone"' not in html and sl("phone call") not in html
+    assert 'aria-invalid="true"' in refused
+    assert Member.objects.get(pk=ana.pk).notify_by == "letter"
+
+
+def test_members_who_chose_phone_calls_are_shown_the_letters_they_get(load_library, make_member):
+    # given: a member from before, with the channel nobody delivered
+    import importlib
+
+    from django.apps import apps
+
+    from bukve.notices.services import member_contact
+
+    pia = make_member(load_library("tolmin"), "TO0042", address="Ledina 1, Bovec")
+    Member.objects.filter(pk=pia.pk).update(notify_by="phone")
+    assert member_contact(Member.objects.get(pk=pia.pk))[0] == "letter"
+
+    # when: the migration runs
+    importlib.import_module("bukve.members.migrations.0011_notify_by_letter").phone_to_letter(
+        apps, None
+    )
+
+    # then: the channel says what she gets
+    pia.refresh_from_db()
+    assert pia.notify_by == "letter" and member_contact(pia)[0] == "letter"
