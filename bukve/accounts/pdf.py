@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from bukve.accounts.receipts import Receipt, Statement, statement_for
+from bukve.accounts.receipts import Balance, Receipt, Statement, statement_for
 from bukve.accounts.slips import upn_qr_png
 from bukve.desk.templatetags.bukve import money
 from bukve.members.models import Member
@@ -53,6 +53,20 @@ def day_text(day: date) -> str:
 
 def credit_text(amount: Decimal) -> str:
     return _("Credit on the account: %(amount)s") % {"amount": money(amount)}
+
+
+def owed_label(balance: Balance) -> str:
+    if balance.after_payment:
+        return _("Still owed after this payment")
+    return _("Still owed on %(date)s") % {"date": day_text(balance.day)}
+
+
+def balance_paragraphs(s: _Styles, balance: Balance) -> list[Flowable]:
+    """What the member still owes after the payment, and any credit, as the HTML receipt."""
+    story: list[Flowable] = [s.p(f"{owed_label(balance)}: {money(balance.owed)}", s.bold)]
+    if balance.credit > 0:
+        story.append(s.p(credit_text(balance.credit)))
+    return story
 
 
 class _Styles:
@@ -165,8 +179,8 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     rows.append([_("Total paid"), money(receipt.total)] + (["", ""] if with_vat else []))
     widths = [80 * mm, 25 * mm, 25 * mm, 30 * mm] if with_vat else [135 * mm, 25 * mm]
     story.append(s.table(rows, widths, numbers=len(head) - 1, total=True))
-    if receipt.credit > 0 and receipt.card_number:
-        story += [Spacer(1, 2 * mm), s.p(credit_text(receipt.credit))]
+    if receipt.balance is not None:
+        story += [Spacer(1, 3 * mm), *balance_paragraphs(s, receipt.balance)]
     if receipt.vat:
         rows = [[_("VAT rate"), _("Base"), _("VAT"), _("Amount")]] + [
             [percent(row.rate), money(row.base), money(row.vat), money(row.amount)]

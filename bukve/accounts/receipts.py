@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bukve.accounts.models import Charge, Payment
@@ -91,6 +92,18 @@ class ReceiptLine:
 
 
 @dataclass(frozen=True)
+class Balance:
+    """The member's account under a receipt: what is still owed and the credit left. Right
+    after the payment (`after_payment`) while nothing was booked for the member since;
+    otherwise as it stands on `day`, the day the receipt is printed, and it says so."""
+
+    owed: Decimal
+    credit: Decimal
+    day: dt.date
+    after_payment: bool
+
+
+@dataclass(frozen=True)
 class Receipt:
     payment_id: int
     number: str
@@ -108,6 +121,7 @@ class Receipt:
     vat_note: str  # a library that is not a VAT payer says why (Velenje: art. 94 ZDDV-1)
     reversed_on: dt.date | None = None
     reversed_reason: str = ""
+    balance: Balance | None = None  # a member's payment: the account after it
 
     @property
     def filename(self) -> str:
@@ -199,6 +213,25 @@ def receipt_for(payment: Payment) -> Receipt:
         vat_note=vat.note if vat.payer is False else "",
         reversed_on=reversal.date if reversal else None,
         reversed_reason=reversal.note if reversal else "",
+        balance=balance_after(payment) if member else None,
+    )
+
+
+def balance_after(payment: Payment) -> Balance:
+    """The payer's open debt and credit as the receipt shows them. A later entry (a charge
+    booked after the payment, another payment or correction, a reversal) changes the
+    account: then the balance is today's, dated, since the ledger keeps no balance per entry."""
+    member = payment.member
+    assert member is not None
+    later = (
+        Payment.objects.filter(member=member, pk__gt=payment.pk).exists()
+        or Charge.objects.filter(member=member, created_at__gt=payment.created_at).exists()
+    )
+    return Balance(
+        owed=open_debt(member),
+        credit=credit(member),
+        day=timezone.localdate(),
+        after_payment=not later,
     )
 
 

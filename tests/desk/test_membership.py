@@ -173,3 +173,50 @@ def test_it_never_shows_another_librarys_membership(staff_client, tolmin, load_l
 
     assert desk.get(reverse("desk:membership", args=[vid.pk])).status_code == 404
     assert desk.post(reverse("desk:membership_renew", args=[vid.pk])).status_code == 404
+
+
+def _facts(html: str) -> dict[str, str]:
+    """The facts (dt: dd) a page shows."""
+    import re
+
+    from django.utils.html import strip_tags
+
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, re.S)
+    return {strip_tags(k).strip(): " ".join(strip_tags(v).split()) for k, v in pairs}
+
+
+@pytest.mark.parametrize("case", ["before_bukve", "signed_with_card", "online"])
+def test_the_member_page_and_the_membership_page_say_the_same(
+    staff_client, tolmin, make_member, case
+):
+    # given: a member from before Bukve kept records (no date, no card recorded), one who
+    # signed and got a card at the desk, one registered online who has not signed yet
+    from bukve.members.membership import card_issue
+
+    member = make_member(tolmin, "TO0042", restricted=case == "online")
+    if case == "signed_with_card":
+        Member.objects.filter(pk=member.pk).update(signed_on=date(2026, 5, 4))
+        card_issue(member=member, reason="first", today=date(2026, 5, 4), by=None)
+    desk = staff_client(tolmin)
+
+    # when
+    member_page = page(desk.get(reverse("desk:member", args=[member.pk])))
+    membership_page = page(desk.get(reverse("desk:membership", args=[member.pk])))
+
+    # then: both pages state the statement and the card in the same words
+    on_member, on_membership = _facts(member_page), _facts(membership_page)
+    statement, card = "Pristopna izjava", "Članska izkaznica"
+    assert on_member[statement] == on_membership[statement]
+    assert on_member[card] == on_membership[card]
+    expected = {
+        "before_bukve": ("podpisana; datum ni vpisan", "TO0042; izročitev izkaznice ni vpisana"),
+        "signed_with_card": (
+            "podpisana 4. 5. 2026",
+            "TO0042, izročena 4. 5. 2026 (prva izkaznica)",
+        ),
+        "online": ("še ne (vpis prek spleta)", "TO0042; izročitev izkaznice ni vpisana"),
+    }[case]
+    assert (on_member[statement], on_member[card]) == expected
+    # and the membership page's own sections do not contradict the summary
+    assert "Izkaznica še ni bila izročena" not in membership_page
+    assert "Podpisano." not in membership_page
