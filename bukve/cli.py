@@ -273,9 +273,18 @@ def cmd_library(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup(web=True)
     _migrate()
+    from django.contrib.staticfiles.management.commands.runserver import Command as RunServer
     from django.core.management import call_command
+    from django.core.servers.basehttp import WSGIServer
 
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True)
+    class Server(WSGIServer):
+        # Connections waiting to be accepted: Django's 10 drops some when 24 desks (and their
+        # self-check machines) send at once.
+        request_queue_size = 128
+
+    runserver = RunServer()
+    runserver.server_cls = Server
+    call_command(runserver, f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True)
     return 0
 
 
