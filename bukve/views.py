@@ -100,8 +100,8 @@ def _demo_members(today: date) -> list[dict[str, object]]:
 
 
 def _demo_items(per_library: int = 3) -> list[dict[str, object]]:
-    """Per library, a few books on the shelf of its main branch that anyone may take home
-    and nobody is waiting for: barcodes to scan at the desk or to look up in the API."""
+    """Per library, a few books (different titles) on the shelf of its main branch that anyone
+    may take home and nobody is waiting for: barcodes to scan at the desk or for the API."""
     waited_for = Reservation.objects.filter(status__in=[Reservation.WAITING, Reservation.HELD])
     rows: list[dict[str, object]] = []
     for library in Library.objects.order_by("name"):
@@ -111,7 +111,10 @@ def _demo_items(per_library: int = 3) -> list[dict[str, object]]:
             .filter(not_for_loan=False)
             .exclude(record__in=waited_for.values("record"))
             .select_related("record")
-            .order_by("barcode")[:per_library]
+            .order_by("barcode")[: per_library * 10]
         )
-        rows.append({"library": library, "items": list(items)})
+        titles: dict[int, Item] = {}  # one copy of each title
+        for item in items:
+            titles.setdefault(item.record_id, item)
+        rows.append({"library": library, "items": list(titles.values())[:per_library]})
     return [row for row in rows if row["items"]]
