@@ -1,5 +1,16 @@
-"""Refusals: a reason code for machines and a translated sentence for people (RULES.md)."""
+"""Refusals: a reason code for machines and a translated sentence for people (RULES.md).
 
+A service may add a precise sentence to the code's general one: the code stays what RULES.md
+says (`item_not_available`), the sentence says what is really the matter ("already on loan
+to this member since 2. 3. 2026, due 23. 3. 2026").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 SENTENCES = {
@@ -105,14 +116,44 @@ SENTENCES = {
 }
 
 
-class Refused(Exception):
-    """A service refused an operation; nothing was written."""
+# The precise sentences of `item_not_available`: what the copy is really doing.
+ON_LOAN_TO_MEMBER = _("This item is already on loan to this member (since %(since)s, due %(due)s).")
+ON_LOAN_TO_OTHER = _("This item is on loan to another member (due %(due)s).")
+HELD_FOR_OTHER = _("This item is held for another member at %(branch)s (until %(until)s).")
+NOT_HELD_FOR_MEMBER = _("This item is not held for this member.")
+NOT_ON_LOAN = _("This item is not on loan.")
+ALREADY_RETURNED = _("This item is not on loan: it was already returned on %(returned)s.")
+LOST = _("This item is recorded as lost.")
 
-    def __init__(self, code: str) -> None:
+
+class Refused(Exception):
+    """A service refused an operation; nothing was written.
+
+    `precise` is an optional sentence (lazily translated, with %(name)s parameters) saying
+    more than the code's general sentence; it is put together in the language active when
+    it is shown, dates in the locale's format."""
+
+    def __init__(self, code: str, precise: Promise | None = None, **params: object) -> None:
         assert code in SENTENCES, code
         super().__init__(code)
         self.code = code
+        self.precise = precise
+        self.params = params
+
+    @property
+    def general(self) -> str:
+        """The code's sentence, the same for every refusal with this code."""
+        return str(SENTENCES[self.code])
 
     @property
     def sentence(self) -> str:
-        return str(SENTENCES[self.code])
+        """What people are told: the precise sentence where there is one."""
+        if self.precise is None:
+            return self.general
+        return str(self.precise) % {name: _shown(value) for name, value in self.params.items()}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, date):
+        return formats.date_format(value, "j. n. Y")
+    return str(value)

@@ -75,6 +75,8 @@ def _error(request: HttpRequest, status: int, code: str, detail: str, **more: An
 
 @api.exception_handler(Refused)
 def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    """409 with RULES.md's `code` and, as `detail`, the precise sentence where the service
+    gave one ("already on loan to this member since 2. 3. 2026, due 23. 3. 2026")."""
     return _error(request, 409, exc.code, exc.sentence)
 
 

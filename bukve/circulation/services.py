@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from bukve import refusals
 from bukve.accounts.models import Charge
 from bukve.accounts.services import charge_record, charges_record, has_old_debt, open_debt
 from bukve.accounts.slips import notice_payments
@@ -170,6 +171,8 @@ def loan_checkout(
             loans.ItemFacts(item.material, item.not_for_loan, available),
             today,
         )
+        if refusal == "item_not_available":
+            raise _unavailable(item, member)
         if refusal:
             raise Refused(refusal)
         if hold is not None:
@@ -215,8 +218,44 @@ def _out_loan(item: Item) -> Loan:
         .first()
     )
     if loan is None:
-        raise Refused("item_not_available")
+        raise _unavailable(item)
     return loan
+
+
+def _unavailable(item: Item, member: Member | None = None) -> Refused:
+    """`item_not_available` with what the copy is really doing: on loan to this member or
+    to another (since when, due when), held for another member at a branch, lost, or back
+    already. `member` asks for the copy (checkout, renewal); None at check-in."""
+    loan = Loan.objects.filter(item=item, status=Loan.OUT).first()
+    if loan is not None:
+        if member is not None and loan.member_id == member.pk:
+            return Refused("item_not_available", refusals.ON_LOAN_TO_MEMBER,
+                           since=loan.checkout_date, due=loan.due_date)  # fmt: skip
+        return Refused("item_not_available", refusals.ON_LOAN_TO_OTHER, due=loan.due_date)
+    if item.status == Item.LOST:
+        return Refused("item_not_available", refusals.LOST)
+    if member is not None:
+        hold = (
+            Reservation.objects.filter(item=item, status=Reservation.HELD)
+            .exclude(member=member)
+            .select_related("pickup_branch")
+            .first()
+        )
+        if hold is not None:
+            return Refused("item_not_available", refusals.HELD_FOR_OTHER,
+                           branch=hold.pickup_branch, until=hold.hold_expires)  # fmt: skip
+        if item.status == Item.SHELF:  # a pick-up with nothing held for the member
+            return Refused("item_not_available", refusals.NOT_HELD_FOR_MEMBER)
+        return Refused("item_not_available")
+    returned = (
+        Loan.objects.filter(item=item, status=Loan.RETURNED)
+        .order_by("-closed_date", "-id")
+        .values_list("closed_date", flat=True)
+        .first()
+    )
+    if returned is not None:
+        return Refused("item_not_available", refusals.ALREADY_RETURNED, returned=returned)
+    return Refused("item_not_available", refusals.NOT_ON_LOAN)
 
 
 @dataclass(frozen=True)
@@ -273,7 +312,7 @@ def loan_renew(
         member = member_lock(member.pk)
         loan = _out_loan(item)
         if loan.member_id != member.pk:
-            raise Refused("item_not_available")
+            raise _unavailable(item, member)
         loan.item = item
         renewal = _renewal(loan, member, channel, today)
         if renewal.refusal:

@@ -185,10 +185,10 @@ def home(request: MemberRequest) -> HttpResponse:
 @require_POST
 @member_required
 def renew(request: MemberRequest, loan_id: int) -> HttpResponse:
+    """Renew one of the member's loans. A loan returned since the page was opened (in another
+    tab, or at the library) is refused with the day it came back, not with a 404."""
     member = request.acting_for
-    loan = get_object_or_404(
-        Loan.objects.select_related("item__record"), pk=loan_id, member=member, status=Loan.OUT
-    )
+    loan = get_object_or_404(Loan.objects.select_related("item__record"), pk=loan_id, member=member)
     title = str(loan.item.record)
     try:
         loan = loan_renew(member=member, item=loan.item, channel="online")

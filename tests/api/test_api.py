@@ -106,7 +106,7 @@ def test_it_lends_a_copy_once(api, tolmin, make_member, make_item):
 def test_it_speaks_the_language_asked_for(api, tolmin, make_member, make_item):
     # given: a copy on loan
     ana = make_member(tolmin, "T0001")
-    loan_checkout(member=ana, item=make_item(tolmin, "T1001"))
+    loan = loan_checkout(member=ana, item=make_item(tolmin, "T1001"))
 
     # when
     response = api.post(
@@ -116,10 +116,12 @@ def test_it_speaks_the_language_asked_for(api, tolmin, make_member, make_item):
         headers={"Accept-Language": "en"},
     )
 
-    # then
-    assert response.json()["detail"] == (
-        "This item is not available: it is on loan or held for someone."
-    )
+    # then: the precise sentence (tests/api/test_refusals.py), in English
+    since, due = (f"{d:%-d. %-m. %Y}" for d in (loan.checkout_date, loan.due_date))
+    assert response.json() == {
+        "code": "item_not_available",
+        "detail": f"This item is already on loan to this member (since {since}, due {due}).",
+    }
 
 
 def test_it_announces_a_copy_held_for_someone_at_check_in(api, tolmin, make_member, make_item):
