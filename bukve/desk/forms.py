@@ -29,11 +29,19 @@ class SearchForm(forms.Form):
 
 
 class BarcodeForm(forms.Form):
+    """A scan field: the scanner types the barcode and Enter. With `focus` the field has the
+    cursor when the page opens (autofocus; one per page), so the next scan is not lost."""
+
     barcode = forms.CharField(
         label=_("Item barcode"),
         max_length=50,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, focus: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if focus:
+            self.fields["barcode"].widget.attrs["autofocus"] = True
 
     def clean_barcode(self) -> str:
         barcode = self.cleaned_data["barcode"].strip()
@@ -42,16 +50,28 @@ class BarcodeForm(forms.Form):
         return barcode
 
 
+class RenewScanForm(BarcodeForm):
+    """Renew at the desk by scanning the items the member brought; the form posts to the
+    checkout address with a hidden `renew` (views.checkout)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_renew_%s")  # the page's checkout field is id_barcode
+        super().__init__(*args, **kwargs)
+        self.fields["barcode"].label = _("Item barcode to renew")
+
+
 class ReserveForm(BarcodeForm):
     pickup_branch = forms.ModelChoiceField(
         queryset=None, label=_("Pick-up branch"), empty_label=None
     )
 
-    def __init__(self, *args: object, branches: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, branches: object, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_reserve_%s")  # the page's checkout field is id_barcode
+        kwargs.setdefault("focus", False)
+        super().__init__(*args, **kwargs)
         field = self.fields["pickup_branch"]
         field.queryset = branches  # type: ignore[attr-defined]
-        self.fields["barcode"].widget.attrs.pop("autofocus", None)
+        self.fields["barcode"].label = _("Item barcode to reserve")
         self.fields["barcode"].help_text = _("Any copy of the title to reserve.")
 
 

@@ -2,6 +2,10 @@
 
 Views parse the input, call one service and show its outcome; a refusal is shown with its
 sentence and the desk carries on (the next barcode can be scanned at once).
+
+After a scan the desk redirects to a page without a fragment (#checkout): Chromium does not
+autofocus a field on a URL with a fragment, and the next scan would be lost. The scan field
+to focus is named in the query instead (?scan=renew); its autofocus scrolls to it.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from bukve.desk.forms import (
     BarcodeForm,
     PaymentForm,
     PortalPasswordForm,
+    RenewScanForm,
     ReserveForm,
     SearchForm,
     WaiveForm,
@@ -76,8 +81,13 @@ def _no_item(request: HttpRequest, barcode: str) -> None:
     messages.error(request, _("%(barcode)s: no item with this barcode.") % {"barcode": barcode})
 
 
-def _to_member(member: Member, anchor: str = "") -> HttpResponseRedirect:
+def _to_member(member: Member, anchor: str = "", *, scan: str = "") -> HttpResponseRedirect:
+    """The member page: at a section (#anchor), or with the cursor in a scan field (`scan`:
+    "renew"; the checkout field by default). A section's fragment keeps the cursor out of
+    every field in Chromium (desk.js puts it back in the checkout field)."""
     url = reverse("desk:member", args=[member.pk])
+    if scan:
+        return redirect(f"{url}?scan={scan}")
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
@@ -111,6 +121,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("placed_date", "id")
     )
     branches = request.staff.library.branches.order_by("id")
+    renewing = request.GET.get("scan") == "renew"
     context = {
         "member": member,
         "today": today,
@@ -122,7 +133,8 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
         "charges": member.charges.select_related("item__record").order_by("-date", "-id"),
         "payments": member.payments.select_related("taken_by").order_by("-date", "-id"),
         "debt": open_debt(member),
-        "checkout_form": BarcodeForm(),
+        "checkout_form": BarcodeForm(focus=not renewing),
+        "renew_form": RenewScanForm(focus=renewing),
         "reserve_form": ReserveForm(
             branches=branches, initial={"pickup_branch": request.staff.branch or branches.first()}
         ),
@@ -160,15 +172,18 @@ def portal_password(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required()
 def checkout(request: HttpRequest, pk: int) -> HttpResponse:
-    """Lend the scanned copy; a refusal names the copy and its reason, and the barcode field
-    is ready for the next copy."""
+    """Lend the scanned copy (or renew it: the renewal scan field posts here with `renew`);
+    a refusal names the copy and its reason, and the same field is ready for the next copy."""
     member = _member(request, pk)
+    renewing = bool(request.POST.get("renew"))
     form = BarcodeForm(request.POST)
     if form.is_valid():
         barcode = form.cleaned_data["barcode"]
         item = _item(request, barcode)
         if item is None:
             _no_item(request, barcode)
+        elif renewing:
+            _renew(request, member, item, "desk")
         else:
             try:
                 loan = circulation.loan_checkout(
@@ -182,7 +197,9 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
                     _("%(item)s lent, due %(due)s.")
                     % {"item": f"{barcode} ({item.record})", "due": _date(loan.due_date)},
                 )
-    return _to_member(member, "checkout")
+    else:
+        _form_errors(request, form)
+    return _to_member(member, scan="renew" if renewing else "")
 
 
 @require_POST
@@ -191,17 +208,22 @@ def renew(request: HttpRequest, pk: int, loan_pk: int) -> HttpResponse:
     member = _member(request, pk)
     loan = _loan(member, loan_pk)
     channel = "phone" if request.POST.get("channel") == "phone" else "desk"
+    _renew(request, member, loan.item, channel)
+    return _to_member(member, scan="renew")
+
+
+def _renew(request: HttpRequest, member: Member, item: Item, channel: str) -> None:
+    subject = f"{item.barcode} ({item.record})"
     try:
-        loan = circulation.loan_renew(member=member, item=loan.item, channel=channel)
+        loan = circulation.loan_renew(member=member, item=item, channel=channel)
     except Refused as refusal:
-        _refused(request, refusal, str(loan.item.record))
+        _refused(request, refusal, subject)
     else:
         messages.success(
             request,
             _("%(item)s renewed, now due %(due)s.")
-            % {"item": loan.item.record, "due": _date(loan.due_date)},
+            % {"item": subject, "due": _date(loan.due_date)},
         )
-    return _to_member(member, "loans")
 
 
 @require_POST
@@ -239,7 +261,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
             try:
                 done = circulation.loan_checkin(item=item)
             except Refused as refusal:
-                _refused(request, refusal, barcode)
+                _refused(request, refusal, f"{barcode} ({item.record})")
             else:
                 _announce_checkin(request, barcode, item, done)
         return redirect("desk:checkin")
@@ -284,12 +306,12 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReserveForm(request.POST, branches=request.staff.library.branches.all())
     if not form.is_valid():
         _form_errors(request, form)
-        return _to_member(member, "reservations")
+        return _to_member(member)
     barcode = form.cleaned_data["barcode"]
     item = _item(request, barcode)
     if item is None:
         _no_item(request, barcode)
-        return _to_member(member, "reservations")
+        return _to_member(member)
     try:
         reservation = circulation.reservation_place(
             member=member, item=item, pickup_branch=form.cleaned_data["pickup_branch"]
@@ -307,7 +329,7 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": item.record, "position": queue_position(reservation),
             }  # fmt: skip
         messages.success(request, text)
-    return _to_member(member, "reservations")
+    return _to_member(member)
 
 
 def queue_position(reservation: Reservation) -> int:
@@ -327,7 +349,7 @@ def reservation_cancel(request: HttpRequest, pk: int, reservation_pk: int) -> Ht
     reservation = get_object_or_404(Reservation, pk=reservation_pk, member=member)
     circulation.reservation_cancel(reservation=reservation)
     messages.success(request, _("Reservation cancelled."))
-    return _to_member(member, "reservations")
+    return _to_member(member)
 
 
 @staff_required()

@@ -40,7 +40,7 @@ def test_a_desk_session(page, load_library, make_member, make_item):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ana Kralj")
 
     # and scans three items one after another
-    barcode = page.get_by_label("Črtna koda gradiva")
+    barcode = page.get_by_label("Črtna koda gradiva", exact=True)
     for code in ["30001", "30003", "30002"]:
         barcode.fill(code)
         barcode.press("Enter")
@@ -59,7 +59,7 @@ def test_a_desk_session(page, load_library, make_member, make_item):
 
     # when: one comes back at the check-in desk, without a card
     page.get_by_role("link", name="Vračilo").first.click()
-    page.get_by_label("Črtna koda gradiva").fill("30001")
+    page.get_by_label("Črtna koda gradiva", exact=True).fill("30001")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("30001")
     page.shot("checked-in")
