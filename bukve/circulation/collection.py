@@ -2,10 +2,12 @@
 
 Maribor hands a member over in the daily run, 10 days after the 3rd notice: the last step of
 its notice ladder (RULES.md 2). Tolmin's ladder ends with the 4th notice ("before lawsuit");
-once a year the library calls the members whose items are still out after it, and then hands
-them over (Tolmin art. 41-42): `collection_hand_over` is that step, run from the desk. Either
-way the member is "in collection" until the handed-over items are back or paid for and every
-debt is settled (`collection_refresh`).
+once a year the library calls the members whose items are still out after it, charges the call
+per its price list and hands them over (Tolmin art. 41-42): `collection_hand_over` is that
+step, run from the desk. A member still in collection with items out a year after the last
+call is called and charged again: collection costs add up (art. 42). Either way the member is
+"in collection" until the handed-over items are back or paid for and every debt is settled
+(`collection_refresh`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -46,14 +49,18 @@ def ladder_hands_over(policy: Policy) -> bool:
 
 
 def _due(
-    library: Library, policy: Policy, member_ids: list[int] | None = None
+    library: Library, policy: Policy, day: date, member_ids: list[int] | None = None
 ) -> dict[int, list[Loan]]:
-    """Loans still out at the last notice level of their ladder, not handed over yet, of
-    members not in collection, by member."""
-    loans = Loan.objects.filter(
-        library=library, status=Loan.OUT, handed_over_date__isnull=True, notice_level__gt=0,
-        member__in_collection_since__isnull=True,
-    )  # fmt: skip
+    """Loans still out at the last notice level of their ladder, by member: of members not in
+    collection, the loans not handed over yet; of members in collection whose last call is
+    a year old on `day` (the yearly call, Tolmin art. 41), every such loan."""
+    called = Notice.objects.filter(
+        library=library, collection=True, date__gt=day - relativedelta(years=1)
+    ).values("member_id")
+    loans = Loan.objects.filter(library=library, status=Loan.OUT, notice_level__gt=0).filter(
+        Q(handed_over_date__isnull=True, member__in_collection_since__isnull=True)
+        | (Q(member__in_collection_since__isnull=False) & ~Q(member__in=called))
+    )
     if member_ids is not None:
         loans = loans.filter(member_id__in=member_ids)
     due: dict[int, list[Loan]] = {}
@@ -69,19 +76,21 @@ def _due(
 def collection_candidates(*, library: Library, day: date) -> list[tuple[Member, list[Loan]]]:
     """Whom `collection_hand_over` would hand over on `day`, with the items, to show the
     director before they confirm."""
-    due = _due(library, policy_for(library, day))
+    due = _due(library, policy_for(library, day), day)
     members = Member.objects.filter(pk__in=list(due)).order_by("last_name", "first_name", "pk")
     return [(member, due[member.pk]) for member in members]
 
 
 def collection_hand_over(*, library: Library, day: date, by: User) -> list[Member]:
-    """Hand over to collection every member with an item still out after the last notice of
-    its ladder (Tolmin art. 41-42: the 4th notice, "before lawsuit"), for a library whose
-    ladders have no collection step. Each member is in collection from `day`, the items are
-    handed over on `day`, the policy's collection fee is charged once per member (none for
-    staff exempt from loan-period charges, like the daily run) and a "collection" message is
-    queued, as the daily run does for a ladder's collection step. Returns the members handed
-    over; running it again the same day hands over nobody new.
+    """The yearly call (Tolmin art. 41-42): hand over to collection every member with an item
+    still out after the last notice of its ladder (the 4th notice, "before lawsuit"), for a
+    library whose ladders have no collection step. Each member is in collection from `day`,
+    the items are handed over on `day`, the policy's collection fee (Tolmin: assumed 10.00
+    per call) is charged once per member (none for staff exempt from loan-period charges,
+    like the daily run) and a "collection" message is queued, as the daily run does for a
+    ladder's collection step. A member still in collection, with items still out, whose last
+    call is a year old is called and charged again: the costs add up (art. 42). Returns the
+    members called; running it again within the year calls nobody already called.
     Locks: the members (by id), then their loans."""
     policy = policy_for(library, day)
     if ladder_hands_over(policy):
@@ -89,21 +98,24 @@ def collection_hand_over(*, library: Library, day: date, by: User) -> list[Membe
     with transaction.atomic():
         members = list(
             Member.objects.select_for_update()
-            .filter(pk__in=list(_due(library, policy)), in_collection_since__isnull=True)
+            .filter(pk__in=list(_due(library, policy, day)))
             .order_by("pk")
         )
         list(Loan.objects.select_for_update().filter(member__in=members, status=Loan.OUT)
              .order_by("pk").values_list("pk", flat=True))  # fmt: skip
-        due = _due(library, policy, [m.pk for m in members])  # again, under the locks
+        due = _due(library, policy, day, [m.pk for m in members])  # again, under the locks
         handed: list[Member] = []
         issued: list[Notice] = []
         for member in members:
             loans = due.get(member.pk)
             if not loans:
                 continue
-            member.in_collection_since = day
-            member.save(update_fields=["in_collection_since"])
-            Loan.objects.filter(pk__in=[loan.pk for loan in loans]).update(handed_over_date=day)
+            if member.in_collection_since is None:
+                member.in_collection_since = day
+                member.save(update_fields=["in_collection_since"])
+            Loan.objects.filter(
+                pk__in=[loan.pk for loan in loans], handed_over_date__isnull=True
+            ).update(handed_over_date=day)
             to = notices.addressee(member.pk, member.born, member.guardian_id, day,
                                    policy.guardian_age)  # fmt: skip
             notice = Notice.objects.create(library=library, member=member, addressee_id=to,

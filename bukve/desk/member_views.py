@@ -242,7 +242,7 @@ def authorisation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required()
 def end(request: HttpRequest, pk: int) -> HttpResponse:
-    """End the membership on the member's written request, or on death (Tolmin art. 14)."""
+    """End the membership on the member's written request, or on death (Tolmin art. 20)."""
     member = _member(request, pk)
     form = EndForm(request.POST)
     if form.is_valid():
@@ -254,7 +254,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required(Staff.DIRECTOR)
 def exclude(request: HttpRequest, pk: int) -> HttpResponse:
-    """The director ends the membership for breaking the rules, until a date (art. 14)."""
+    """The director ends the membership for breaking the rules, until a date (art. 20, 56)."""
     member = _member(request, pk)
     form = ExcludeForm(request.POST)
     if form.is_valid():

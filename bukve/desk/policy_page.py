@@ -188,6 +188,8 @@ PATTERNS: list[tuple[str, Promise, str]] = [
     ("cards.child_under_age", L("the child's price is for members under"), "age"),
     ("cards.<r>.child", L("card price for a child"), "money"),
     ("cards.<r>.adult", L("card price for an adult"), "money"),
+    ("cards.<c>.<r>.child", L("card price for a child"), "money"),
+    ("cards.<c>.<r>.adult", L("card price for an adult"), "money"),
     ("prices.<g>.group", L("group of the price list"), "group"),
     ("prices.<g>.items.<i>.code", L("code"), "text"),
     ("prices.<g>.items.<i>.name", L("name"), "text"),
@@ -353,6 +355,8 @@ def value_text(key: str, value: Any, data: Mapping[str, Any]) -> str:
         if value == "unlimited":
             return unlimited()
         return ngettext("%(n)d time", "%(n)d times", value) % {"n": value}
+    if how == "level" and value == 0:
+        return _("never: the fine runs until the item is returned")
     if how == "level" and isinstance(value, int):
         return _("notice %(level)s") % {"level": value}
     if how in ("money", "price", "rate"):
@@ -697,18 +701,27 @@ class _Page:
 
     def cards(self) -> Section:
         cards = self.data.get("cards", {})
-        reasons = [r for r in cards if isinstance(cards[r], Mapping)]
+        reasons = [r for r in cards if isinstance(cards[r], Mapping) and r in CARD_REASON_LABELS]
+        # A category's own prices (Tolmin: the mobile library's adults pay for the first card).
+        own = [(c, r) for c in cards if c not in CARD_REASON_LABELS
+               and isinstance(cards[c], Mapping) for r in cards[c]]  # fmt: skip
         blocks = [Block(facts=self.facts("cards.prefix", "cards.child_under_age"))]
-        if reasons:
+        if reasons or own:
+            rows = [(capfirst(str(CARD_REASON_LABELS.get(r, r))),
+                     [self.value(f"cards.{r}.child"), self.value(f"cards.{r}.adult")])
+                    for r in reasons]  # fmt: skip
+            rows += [(_("%(what)s (%(details)s)") % {
+                        "what": capfirst(str(CARD_REASON_LABELS.get(r, r))),
+                        "details": category_name(c)},
+                      [self.value(f"cards.{c}.{r}.child"), self.value(f"cards.{c}.{r}.adult")])
+                     for c, r in own]  # fmt: skip
             blocks.append(
                 Block(
                     title=_("Card prices"),
                     columns=[_("Card"), _("Child"), _("Adult")],
-                    rows=[(capfirst(str(CARD_REASON_LABELS.get(r, r))),
-                           [self.value(f"cards.{r}.child"), self.value(f"cards.{r}.adult")])
-                          for r in reasons],
+                    rows=rows,
                 )
-            )  # fmt: skip
+            )
         note = _("A reason the price list does not name costs as the closest one.")
         return Section("cards", _("Membership cards"), blocks, note)
 

@@ -1,5 +1,5 @@
 """The membership year, its fee, cards, signing, authorised persons and the end of
-membership (RULES.md 3 and 4; Tolmin art. 12-14, 22-23, 55).
+membership (RULES.md 3 and 4; Tolmin art. 12-20, 23, 55-56).
 
 Every service is one transaction and locks the member (`member_lock`) before it writes;
 charges are recorded through `charge_record` while that lock is held.
@@ -14,6 +14,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 
 from bukve.accounts.models import Charge
 from bukve.accounts.services import charge_record
@@ -28,6 +29,7 @@ from bukve.members.models import (
     Member,
 )
 from bukve.refusals import Refused
+from bukve.rules.money import old_debt_cutoff, young_until
 from bukve.rules.policy import Policy
 
 END_REASONS = ("request", "rules", "death")
@@ -36,7 +38,8 @@ END_REASONS = ("request", "rules", "death")
 @dataclass(frozen=True)
 class Evidence:
     """A document for a free category as shown at the desk; an unemployment certificate's
-    `expires` may be left out (it is valid `certificate_months` from its issue)."""
+    `expires` may be left out (it is accepted until it is older than `certificate_months`,
+    Tolmin art. 17)."""
 
     kind: str
     issued: date
@@ -48,12 +51,12 @@ class Evidence:
 
 def membership_fee(member: Member, policy: Policy, day: date) -> Decimal:
     """The member's fee on `day`: by category, and free under the library's age limit
-    (Tolmin art. 13, Velenje: under 18 free, so a pupil pays only from 18 on)."""
+    (Tolmin art. 13-14, 17, Velenje: under 18 free, so a pupil pays only from 18 on)."""
     return policy.membership.fee(member.category, member.age_on(day))
 
 
 def needs_evidence(member: Member, policy: Policy, day: date) -> bool:
-    """Whether the member's free category must be proved on `day` (Tolmin art. 13): the
+    """Whether the member's free category must be proved on `day` (Tolmin art. 17): the
     category is one that needs a document, and the member is not free by age anyway."""
     membership = policy.membership
     if member.category not in membership.evidence:
@@ -66,19 +69,30 @@ def needs_evidence(member: Member, policy: Policy, day: date) -> bool:
     )
 
 
-def evidence_valid(member: Member, day: date) -> bool:
-    """Whether a document proving the member's category is valid on `day`."""
+def evidence_valid(member: Member, day: date, certificate_months: int = 1) -> bool:
+    """Whether a document proving the member's category is valid on `day`. An unemployment
+    certificate must not be older than `certificate_months` (Tolmin art. 17), in the sense
+    a debt is old (RULES.md 1): one dated 15 Jan is accepted up to 14 Feb, whatever expiry
+    was recorded with it."""
     kinds = [kind for kind, (category, _label) in EVIDENCE_KINDS.items()
              if category == member.category]  # fmt: skip
-    return CategoryEvidence.objects.filter(
-        member=member, kind__in=kinds, issued__lte=day, expires__gte=day
-    ).exists()
+    too_old = Q(kind="unemployment_certificate",
+                issued__lte=old_debt_cutoff(day, certificate_months))  # fmt: skip
+    return (
+        CategoryEvidence.objects.filter(
+            member=member, kind__in=kinds, issued__lte=day, expires__gte=day
+        )
+        .exclude(too_old)
+        .exists()
+    )
 
 
 def charge_period(member: Member, policy: Policy, today: date, by: User | None) -> Member:
     """Charge the fee and extend the paid period: a year from today, or from the end of the
     paid period when renewing before it ends. Caller holds the member lock."""
-    if needs_evidence(member, policy, today) and not evidence_valid(member, today):
+    if needs_evidence(member, policy, today) and not evidence_valid(
+        member, today, policy.membership.certificate_months
+    ):
         raise Refused("evidence_required")
     running = member.expires is not None and member.expires >= today and not member.ended_on
     start = member.expires + timedelta(days=1) if running and member.expires else today
@@ -117,7 +131,7 @@ def membership_renew(*, member: Member, today: date, by: User | None = None) -> 
     """Renew the membership: the fee is charged and the paid period extended by a year, from
     its end when renewed before it ends, else from today. Renewing is possible from
     `renew_before_days` before the period ends (assumed: 30). Membership ends when the paid
-    period ends (Tolmin art. 14); paid fees are not refunded."""
+    period ends (Tolmin art. 20); paid fees are not refunded."""
     from bukve.circulation.services import member_lock
 
     with transaction.atomic():
@@ -133,11 +147,42 @@ def membership_renew(*, member: Member, today: date, by: User | None = None) -> 
         return charge_period(member, policy, today, by)
 
 
+def category_by_age(age: int | None) -> str:
+    """The category a person's age gives: a child under 15, a young person from 15 to 17,
+    else an adult (the member categories of RULES.md)."""
+    if age is not None and age < 15:
+        return "child"
+    if age is not None and age < 18:
+        return "youth"
+    return "adult"
+
+
+def membership_fee_pay(*, member: Member, today: date, by: User | None = None) -> Member:
+    """A member who borrows only on the mobile library (`mobile_only`, no fee) pays the
+    annual fee, which opens every branch (Tolmin art. 17 (2), 22): the category becomes the
+    one the member's age gives (adult, or a child or young person, who pay nothing), its fee
+    is charged and the paid year starts today. Another category just starts a paid period.
+    Locks: member."""
+    from bukve.circulation.services import member_lock
+
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        _refuse_ended(member, today)
+        policy = policy_for(member.library, today)
+        if member.category in policy.borrow_only_on:
+            member.category = category_by_age(member.age_on(today))
+            member.expires = None  # the free mobile-library year gives way to the paid one
+            member.save(update_fields=["category", "expires"])
+        return charge_period(member, policy, today, by)
+
+
 def evidence_record(
     *, member: Member, evidence: Evidence, today: date, by: User | None = None
 ) -> CategoryEvidence:
-    """Record a document for a free category (Tolmin art. 13). An unemployment certificate
-    is valid `certificate_months` after its issue; the other documents until the date on them.
+    """Record a document for a free category (Tolmin art. 17). An unemployment certificate
+    is valid until it is older than `certificate_months` ("not older than one month": one
+    dated 15 Jan up to 14 Feb, `bukve.rules.money.young_until`, the same rule as an old debt);
+    the other documents until the date on them.
     Raises ValueError for an unknown kind, a missing expiry or dates the wrong way round."""
     if evidence.kind not in EVIDENCE_KINDS:
         raise ValueError(f"unknown evidence {evidence.kind!r}")
@@ -148,7 +193,7 @@ def evidence_record(
         expires = evidence.expires
         if evidence.kind == "unemployment_certificate":
             months = policy_for(member.library, today).membership.certificate_months
-            latest = evidence.issued + relativedelta(months=months)
+            latest = young_until(evidence.issued, months)
             expires = min(expires, latest) if expires else latest
         if expires is None:
             raise ValueError("the document's expiry date is needed")
@@ -165,15 +210,19 @@ def evidence_record(
 
 def card_issue(*, member: Member, reason: str, today: date, by: User | None) -> CardIssue:
     """Hand out a card and charge its price (kind "card"): Maribor's price list has a column
-    for members under 15 and one for adults; a new card for changed personal data is free
-    in Tolmin (art. 12). The card number stays the member's number."""
+    for members under 15 and one for adults. In Tolmin the annual fee includes the card
+    (art. 13), adults enrolling on the mobile library pay for it (art. 17, `mobile_only`), a
+    lost or destroyed card is charged (art. 19) and a new card for changed personal data is
+    free (art. 12). The card number stays the member's number."""
     if reason not in dict(CARD_REASONS):
         raise ValueError(f"unknown reason for a card: {reason!r}")
     from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
-        price = policy_for(member.library, today).cards.price(reason, member.age_on(today))
+        price = policy_for(member.library, today).cards.price(
+            reason, member.age_on(today), member.category
+        )
         card = CardIssue.objects.create(
             member=member, date=today, reason=reason, price=price, issued_by=by
         )
@@ -188,7 +237,7 @@ def card_issue(*, member: Member, reason: str, today: date, by: User | None) -> 
 def guardian_refusal(member: Member, guardian: Member | None, policy: Policy, today: date
                      ) -> str | None:  # fmt: skip
     """A child under 15 needs a guardian, an adult member of the same library, who signs
-    for them (Tolmin art. 13)."""
+    for them (Tolmin art. 14)."""
     age = member.age_on(today)
     if age is None or age >= policy.guardian_age:
         return None
@@ -262,7 +311,7 @@ def authorisation_add(
 def membership_end(
     *, member: Member, today: date, reason: str, by: User | None, until: date | None = None
 ) -> Member:
-    """End the membership (Tolmin art. 14): on the member's written request only with every
+    """End the membership (Tolmin art. 20, 56): on the member's written request only with every
     item returned and every debt settled; by the director's decision for breaking the rules,
     excluded until `until`; on death. Paid fees are not refunded. The member's waiting
     reservations are cancelled afterwards (reservations lock copies before members)."""

@@ -20,7 +20,7 @@ CATEGORY_LABELS = {
 END_REASONS = [("request", _("on the member's request")),
                ("rules", _("for breaking the rules (director's decision)")),
                ("death", _("death"))]  # fmt: skip
-# The evidence for a free category and the category it proves (Tolmin art. 13).
+# The evidence for a free category and the category it proves (Tolmin art. 17).
 EVIDENCE_KINDS = {
     "unemployment_certificate": ("unemployed", _("certificate of the employment service")),
     "disability_card": ("disabled", _("European disability card")),
@@ -76,7 +76,7 @@ class Member(models.Model):
     # A legal entity borrows through a named employee.
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
     signed_on = models.DateField(_("signed the membership statement on"), null=True, blank=True)
-    # The end of membership other than by its paid period running out (Tolmin art. 14).
+    # The end of membership other than by its paid period running out (Tolmin art. 20).
     ended_on = models.DateField(_("membership ended on"), null=True, blank=True)
     end_reason = models.CharField(
         _("why the membership ended"), max_length=10, choices=END_REASONS, blank=True
@@ -115,7 +115,7 @@ class Member(models.Model):
 
 class CategoryEvidence(models.Model):
     """A document shown for a free category, valid from `issued` to `expires` (an unemployment
-    certificate for `certificate_months` from its issue, Tolmin art. 13)."""
+    certificate until it is older than `certificate_months`, Tolmin art. 17)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(

@@ -69,7 +69,7 @@ def fine(due: date, end: date, rules: FineRules, calendar: BranchCalendar, rates
 
 
 def _period_fine(due: date, end: date, rules: FineRules, rates: Rates) -> Fine:
-    """One fine unit for each started period after the due date (mobile library, art. 45)."""
+    """One fine unit for each started period after the due date (mobile library, Tolmin art. 33)."""
     days = []
     for day in days_between(due, end):
         offset = (day - due).days - 1

@@ -73,7 +73,7 @@ def checkout_refusal(
 
 
 def membership_end_refusal(member: MemberFacts, today: date) -> str | None:
-    """Excluded by the director (Tolmin art. 14) until a day, or a membership that ended.
+    """Excluded by the director (Tolmin art. 20, 56) until a day, or a membership that ended.
     These codes came after RULES.md's list, so they come last in its order."""
     if member.banned_until is not None and today <= member.banned_until:
         return "membership_banned"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -24,6 +24,20 @@ def old_debt_cutoff(today: date, months: int = 1) -> date:
         last = calendar.monthrange(cutoff.year, cutoff.month)[1]
         cutoff = cutoff.replace(day=last)
     return cutoff
+
+
+def older_than_months(day: date, today: date, months: int = 1) -> bool:
+    """Whether something dated `day` is older than `months` on `today`, in the one sense
+    RULES.md 1 gives it: from the day it is `months` old (`old_debt_cutoff`). A debt dated
+    15 Jan blocks from 15 Feb, and an unemployment certificate dated 15 Jan ("not older than
+    one month", Tolmin art. 17) is accepted up to 14 Feb, not on 15 Feb."""
+    return day <= old_debt_cutoff(today, months)
+
+
+def young_until(day: date, months: int = 1) -> date:
+    """The last day on which something dated `day` is not yet older than `months`
+    (`older_than_months`): 15 Jan -> 14 Feb; 31 Jan -> 27 Feb (it is old from 28 Feb)."""
+    return day + relativedelta(months=months) - timedelta(days=1)
 
 
 def started_hours(minutes: int) -> int:

@@ -134,13 +134,13 @@ class Branch:
 
 @dataclass(frozen=True)
 class Membership:
-    """The membership year and its fee per category (Velenje's price list; Tolmin art. 13)."""
+    """The membership year and its fee per category (Velenje's price list; Tolmin art. 13-17)."""
 
     fees: Mapping[str, Decimal]  # per category; `default` for the categories not listed
     default_fee: Decimal = Decimal("0.00")
     free_under_age: int | None = None  # Tolmin, Velenje: members under 18 pay no fee
     evidence: frozenset[str] = frozenset()  # free categories that need evidence on the day
-    certificate_months: int = 1  # how old an unemployment certificate may be (Tolmin art. 13)
+    certificate_months: int = 1  # how old an unemployment certificate may be (Tolmin art. 17)
     period_months: int = 12  # the paid period
     renew_before_days: int = 30  # how long before the paid period ends it may be renewed
 
@@ -161,19 +161,28 @@ _CARD_FALLBACK = {"changed_data": "exchange", "exchange": "first", "damaged": "l
 @dataclass(frozen=True)
 class Cards:
     """Card prices per reason as (child, adult) (Maribor's price list, point 2) and the
-    prefix of the library's card numbers."""
+    prefix of the library's card numbers.
+
+    `by_category` overrides a reason's price for one member category: Tolmin's annual fee
+    includes the card (art. 13), but adults enrolling on the mobile library, who pay no fee,
+    pay for the card (art. 17, `mobile_only`). An override applies to the reason it names
+    only; any other reason costs what it costs everyone."""
 
     prices: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
     child_under_age: int = 15  # Maribor: the child column is for members under 15
     prefix: str = ""  # empty: the library's code
+    by_category: Mapping[str, Mapping[str, tuple[Decimal, Decimal]]] = field(default_factory=dict)
 
-    def price(self, reason: str, age: int | None) -> Decimal:
-        key: str | None = reason
-        while key is not None and key not in self.prices:
-            key = _CARD_FALLBACK.get(key)
-        if key is None:
-            return Decimal("0.00")
-        child, adult = self.prices[key]
+    def price(self, reason: str, age: int | None, category: str | None = None) -> Decimal:
+        columns = self.by_category.get(category or "", {}).get(reason)
+        if columns is None:
+            key: str | None = reason
+            while key is not None and key not in self.prices:
+                key = _CARD_FALLBACK.get(key)
+            if key is None:
+                return Decimal("0.00")
+            columns = self.prices[key]
+        child, adult = columns
         return child if age is not None and age < self.child_under_age else adult
 
 
@@ -483,7 +492,8 @@ def _profile(reader: _Reader, ladders: Mapping[str, Ladder]) -> Profile:
         chargeable=f.one_of("chargeable", ("open_days", "working_days"), "open_days"),
         tolerance_days=f.int("tolerance_days", 0, maximum=MAX_DAYS),
         period_days=f.int("period_days", minimum=1, maximum=MAX_DAYS) if method == "period" else 0,
-        stop_at_level=f.int("stop_at_level", None, minimum=1),
+        # 0: the fine never stops at a notice, it runs until return (Velenje, assumed).
+        stop_at_level=f.int("stop_at_level", None, minimum=0) or None,
         rates=f.by_material("rates", money),
     )
     f.done()
@@ -606,20 +616,33 @@ def _membership(reader: _Reader) -> Membership:
     return membership
 
 
-def _cards(reader: _Reader) -> Cards:
-    prices = {}
-    for reason in reader.data:
-        if reason in ("child_under_age", "prefix"):
+def _card_prices(reader: _Reader, categories: bool) -> dict[str, Any]:
+    """A reason's (child, adult) prices per reason; with `categories`, a table named by a
+    member category holds that category's own prices (`Cards.by_category`)."""
+    prices: dict[str, Any] = {}
+    for name in reader.data:
+        if name in ("child_under_age", "prefix") and categories:
             continue
-        if reason not in CARD_REASONS:
-            raise PolicyError(f"{reader.key(reason)}: unknown reason for a card")
-        columns = reader.table(reason)
-        prices[reason] = (columns.money("child"), columns.money("adult"))
+        if categories and name in CATEGORIES:
+            prices[name] = _card_prices(reader.table(name), categories=False)
+            continue
+        if name not in CARD_REASONS:
+            raise PolicyError(f"{reader.key(name)}: unknown reason for a card")
+        columns = reader.table(name)
+        prices[name] = (columns.money("child"), columns.money("adult"))
         columns.done()
+    if not categories:
+        reader.done()
+    return prices
+
+
+def _cards(reader: _Reader) -> Cards:
+    prices = _card_prices(reader, categories=True)
     cards = Cards(
-        prices=prices,
+        prices={k: v for k, v in prices.items() if k in CARD_REASONS},
         child_under_age=reader.int("child_under_age", 15, minimum=1, maximum=MAX_AGE),
         prefix=reader.str("prefix", ""),
+        by_category={k: v for k, v in prices.items() if k in CATEGORIES},
     )
     reader.done()
     return cards

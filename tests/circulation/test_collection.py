@@ -109,12 +109,13 @@ def test_it_hands_over_tolmins_members_after_the_4th_notice(tolmin_noticed, cler
     notice = Notice.objects.get(member=tina, collection=True)
     assert list(notice.loans.all()) == [Loan.objects.get(member=tina)]
     assert Message.objects.filter(member=tina, kind="collection", notice=notice).exists()
-    # no fee in the preset (the price list is not among the seeds)
-    assert not Charge.objects.filter(kind="collection").exists()
+    # the call is charged per the price list (art. 41; assumed 10.00)
+    fee = Charge.objects.get(kind="collection")
+    assert (fee.member, fee.amount, fee.date) == (tina, Decimal("10.00"), day)
 
-    # and the agency's list: the notice fees 1.50 + 3.00 + 6.00 + 10.00
+    # and the agency's list: the notice fees 1.50 + 3.00 + 6.00 + 10.00 and the call 10.00
     table = rows(collection_csv(tolmin))
-    assert table[1:] == [["TO1", "Tina Kos", "Tolmin", "1985-03-02", "2026-07-01", "20,50",
+    assert table[1:] == [["TO1", "Tina Kos", "Tolmin", "1985-03-02", "2026-07-01", "30,50",
                           "t1", "Pod svobodnim soncem", "2026-04-29", "25,00"]]  # fmt: skip
 
     # running it again hands over nobody new
@@ -138,6 +139,38 @@ def test_it_charges_the_collection_fee_of_the_policy(tolmin_noticed, clerk):
     assert (fee.member, fee.amount, fee.date, fee.created_by) == (tina, Decimal("12.00"), day,
                                                                   clerk)  # fmt: skip
     assert open_debt(tina) == debt + Decimal("12.00")
+
+
+def test_it_adds_up_the_yearly_calls_while_the_items_stay_out(tolmin_noticed, clerk):
+    # given: Tina was called on 1 July 2026 and keeps the book; Bor's book reaches its 4th
+    # notice (due 17 June: 22 June, 2 and 12 July, 11 August)
+    tolmin, tina, bor = tolmin_noticed
+    collection_hand_over(library=tolmin, day=date(2026, 7, 1), by=clerk)
+    daily_run(library=tolmin, until=date(2027, 7, 1))
+    debt = open_debt(tina)
+
+    # when: the library calls within the year, then a year after the first call
+    within = collection_hand_over(library=tolmin, day=date(2027, 6, 30), by=clerk)
+    after = collection_hand_over(library=tolmin, day=date(2027, 7, 1), by=clerk)
+
+    # then: within the year only Bor is new; a year on, Tina is called and charged again
+    # (art. 42: collection costs add up), still in collection since her first call
+    assert (within, after) == ([bor], [tina])
+    calls = Charge.objects.filter(member=tina, kind="collection").order_by("date")
+    assert [(c.date, c.amount) for c in calls] == [
+        (date(2026, 7, 1), Decimal("10.00")),
+        (date(2027, 7, 1), Decimal("10.00")),
+    ]
+    assert open_debt(tina) == debt + Decimal("10.00")
+    tina.refresh_from_db()
+    assert tina.in_collection_since == date(2026, 7, 1)
+    assert Loan.objects.get(member=tina).handed_over_date == date(2026, 7, 1)
+    call = Notice.objects.get(member=tina, collection=True, date=date(2027, 7, 1))
+    assert list(call.loans.all()) == [Loan.objects.get(member=tina)]
+
+    # and once the book is back, there is nobody to call about it
+    loan_checkin(item=Loan.objects.get(member=tina).item, today=date(2027, 7, 2))
+    assert collection_hand_over(library=tolmin, day=date(2028, 7, 2), by=clerk) == [bor]
 
 
 def test_it_ends_collection_once_the_items_are_back_and_debts_paid(tolmin_noticed, clerk):

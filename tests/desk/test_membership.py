@@ -43,9 +43,24 @@ def test_it_enrols_a_member_and_shows_the_card_number(staff_client, tolmin):
     ana = Member.objects.get(last_name="Novak")
     assert ana.card_number == "TO000001"
     assert "TO000001" in page(response)
+    # the annual fee includes the card (Tolmin art. 13)
     assert sorted(Charge.objects.filter(member=ana).values_list("kind", "amount")) == [
-        ("card", Decimal("2.00")),
         ("membership", Decimal("18.00")),
+    ]
+    assert ana.cards.get().price == Decimal("0.00")
+
+
+def test_it_charges_the_card_to_an_adult_enrolling_on_the_mobile_library(staff_client, tolmin):
+    # given: Tolmin art. 17: no fee on the mobile library, adults pay for the card (assumed)
+    desk = staff_client(tolmin)
+
+    # when
+    desk.post(reverse("desk:new_member"), {**NEW, "category": "mobile_only"}, follow=True)
+
+    # then
+    ana = Member.objects.get(last_name="Novak")
+    assert list(Charge.objects.filter(member=ana).values_list("kind", "amount")) == [
+        ("card", Decimal("2.00")),
     ]
 
 
@@ -103,7 +118,7 @@ def test_it_records_evidence_and_cards(staff_client, tolmin, make_member):
     bor.refresh_from_db()
     assert bor.expires == date(2027, 6, 20)
     assert list(Charge.objects.filter(member=bor).values_list("kind", "amount")) == [
-        ("card", Decimal("2.00"))
+        ("card", Decimal("2.00"))  # a lost card (Tolmin art. 19, assumed 2.00)
     ]
     assert bor.evidence.count() == 1  # the card without its expiry date was not recorded
     assert page(desk.get(reverse("desk:membership", args=[bor.pk]))).count("<li>") >= 2

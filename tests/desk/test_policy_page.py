@@ -173,6 +173,35 @@ def test_it_marks_assumed_values_to_be_confirmed(admin):
     )
 
 
+def test_it_marks_tolmins_card_collection_and_hold_fees_to_be_confirmed(admin):
+    # given: RULES.md 4 (issue 22): the amounts of the mobile library's card, a lost card,
+    # the yearly collection call, a hold not collected and "no tolerance" are not in seed 004
+    page = admin("en").get(POLICY).content.decode()
+
+    marker = "to be confirmed"
+    for key in ["cards.mobile_only.first.adult", "cards.lost.adult", "cards.lost.child",
+                "collection.fee", "holds.not_collected_fee",
+                "profiles.standard.fines.tolerance_days"]:  # fmt: skip
+        assert marker in cell_of(page, key), key
+    # the fee includes the card (art. 13), a new card for changed data is free (art. 12)
+    for key in ["cards.first.adult", "cards.changed_data.adult", "cards.mobile_only.first.child",
+                "circulation.guardian_age"]:  # fmt: skip
+        assert marker not in cell_of(page, key), key
+    cards = section(page, "cards")
+    assert re.search(r"First card \(mobile library only\)</th>\s*<td>.*?€0.00.*?</td>\s*<td>"
+                     r".*?€2.00", cards, re.S)  # fmt: skip
+    assert "€10.00" in cell_of(page, "collection.fee")
+
+
+def test_it_says_velenjes_fine_runs_until_return():
+    data = preset_read("velenje").data
+
+    with translation.override("sl"):
+        text = policy_page.value_text("profiles.standard.fines.stop_at_level", 0, data)
+
+    assert text == "nikoli: zamudnina teče do vrnitve gradiva"
+
+
 # --- changing a value ----------------------------------------------------------------------------
 
 

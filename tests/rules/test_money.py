@@ -10,7 +10,14 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bukve.rules.money import AmountError, old_debt_cutoff, parse_amount, vat_rate
+from bukve.rules.money import (
+    AmountError,
+    old_debt_cutoff,
+    older_than_months,
+    parse_amount,
+    vat_rate,
+    young_until,
+)
 
 D = date
 
@@ -79,6 +86,38 @@ def test_it_cuts_off_at_the_latest_day_that_is_n_months_old(today: date, months:
 @given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 30)))
 def test_it_never_unblocks_a_charge_as_days_go_by(today: date) -> None:
     assert old_debt_cutoff(today + timedelta(days=1)) >= old_debt_cutoff(today)
+
+
+# --- "not older than one month": the same rule for a certificate (Tolmin art. 17) -----------
+
+
+@pytest.mark.parametrize(
+    ("issued", "last_accepted"),
+    [(D(2027, 1, 15), D(2027, 2, 14)), (D(2027, 1, 31), D(2027, 2, 27)),
+     (D(2028, 1, 31), D(2028, 2, 28)), (D(2027, 3, 31), D(2027, 4, 29)),
+     (D(2026, 12, 20), D(2027, 1, 19)), (D(2027, 2, 28), D(2027, 3, 27))],
+)  # fmt: skip
+def test_it_accepts_a_certificate_until_the_day_before_a_debt_of_its_date_blocks(
+    issued: date, last_accepted: date
+) -> None:
+    assert young_until(issued) == last_accepted
+    assert not older_than_months(issued, last_accepted)
+    assert older_than_months(issued, last_accepted + timedelta(days=1))
+    assert blocks(issued, last_accepted + timedelta(days=1))
+    assert not blocks(issued, last_accepted)
+
+
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 10, 31)),
+    st.integers(0, 80),
+    st.integers(1, 12),
+)
+def test_it_counts_a_certificate_old_exactly_when_a_debt_of_its_date_blocks(
+    issued: date, later: int, months: int
+) -> None:
+    today = issued + timedelta(days=later)
+    assert older_than_months(issued, today, months) == blocks(issued, today, months)
+    assert older_than_months(issued, today, months) == (today > young_until(issued, months))
 
 
 @pytest.mark.parametrize(

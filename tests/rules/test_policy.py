@@ -189,11 +189,34 @@ NUMBERS: list[tuple[str, str, Callable[[Policy], Any], Any]] = [
     ("tolmin", "adult membership", lambda p: p.data["membership"]["fees"]["adult"]
      if "adult" in p.data["membership"]["fees"] else p.data["membership"]["fees"]["default"],
      "18.00"),
-    ("tolmin", "card", lambda p: p.data["cards"]["first"]["adult"], "2.00"),
+    # Art. 13: the annual fee includes the card; art. 17: adults enrolling on the mobile
+    # library pay for it (assumed 2.00); art. 19: a lost card is charged (assumed 2.00);
+    # art. 12: a new card for changed data is free.
+    ("tolmin", "first card", lambda p: p.cards.price("first", 40, "adult"), d("0.00")),
+    ("tolmin", "first card, mobile library", lambda p: p.cards.price("first", 40, "mobile_only"),
+     d("2.00")),
+    ("tolmin", "first card, mobile library, 17", lambda p: p.cards.price("first", 17,
+                                                                         "mobile_only"),
+     d("0.00")),
+    ("tolmin", "lost card", lambda p: p.cards.price("lost", 40, "adult"), d("2.00")),
+    ("tolmin", "lost card, child", lambda p: p.cards.price("lost", 10, "child"), d("2.00")),
+    ("tolmin", "destroyed card", lambda p: p.cards.price("damaged", 40, "mobile_only"),
+     d("2.00")),
+    ("tolmin", "card for changed data", lambda p: p.cards.price("changed_data", 40,
+                                                               "mobile_only"), d("0.00")),
+    ("tolmin", "yearly collection call", lambda p: p.collection_fee, d("10.00")),
+    ("tolmin", "hold not collected", lambda p: p.hold_not_collected_fee, d("0.00")),
     # Ravne: Maribor's rules without the bibliobus
     ("ravne", "processing", lambda p: p.lost_processing_fee, d("5.00")),
     ("ravne", "hold pick-up", lambda p: p.hold_pickup_open_days, 5),
     ("ravne", "profiles", lambda p: set(p.profiles), {"standard"}),
+    # Seed 000: members pay a fee (assumed: adults 15.00 a year, under 18 free)
+    ("ravne", "adult membership", lambda p: p.membership.fee("adult", 30), d("15.00")),
+    ("ravne", "pensioner membership", lambda p: p.membership.fee("pensioner", 70), d("15.00")),
+    ("ravne", "membership at 17", lambda p: p.membership.fee("adult", 17), d("0.00")),
+    ("ravne", "child membership", lambda p: p.membership.fee("child", 9), d("0.00")),
+    # Velenje: the fine runs until return (assumed), Maribor's stops at the 3rd notice
+    ("velenje", "no fine stop", lambda p: p.profiles["standard"].fines.stop_at_level, None),
 ]  # fmt: skip
 
 
@@ -231,6 +254,12 @@ ASSUMED = {
         "profiles.standard.max_renewals", "profiles.mobile.fines.rates.default",
         "profiles.mobile.fines.period_days", "profiles.mobile.loan_days.default",
         "profiles.mobile.max_renewals", "holds.pickup_open_days", "holds.not_collected_fee",
+        "profiles.mobile.fines.tolerance_days", "profiles.mobile.ladders.default",
+        "profiles.mobile.renewal_days.default", "profiles.standard.renewal_days.default",
+        "profiles.standard.loan_days.magazine", "circulation.overdue_renewal_channels",
+        "circulation.guardian_age", "membership.renew_before_days", "messages.reminder_days",
+        "messages.membership_expiring_days", "vat.general", "vat.reduced",
+        "payment.purpose_code",
     ],
     "velenje": [
         "branches.main.weekdays", "profiles.standard.loan_days.default",
@@ -238,6 +267,11 @@ ASSUMED = {
         "profiles.standard.fines.chargeable", "profiles.standard.fines.tolerance_days",
         "ladders.standard.steps.0.days", "ladders.standard.steps.1.days",
         "ladders.standard.steps.2.days", "holds.pickup_open_days",
+        "profiles.standard.fines.stop_at_level", "circulation.overdue_renewal_channels",
+        "circulation.guardian_age", "membership.fees.staff", "membership.fees.retired_staff",
+        "membership.fees.mobile_only", "membership.certificate_months",
+        "membership.renew_before_days", "messages.reminder_days",
+        "messages.membership_expiring_days",
     ],
     "tolmin": [
         "branches.tolmin.weekdays", "branches.mobile.weekdays",
@@ -245,13 +279,30 @@ ASSUMED = {
         "profiles.mobile.fines.rates.default", "ladders.standard.steps.0.fee",
         "ladders.standard.steps.3.fee", "ladders.mobile_books.steps.0.fee",
         "ladders.mobile_short.steps.3.fee", "lost.processing_fee", "membership.fees.default",
-        "cards.first.adult", "holds.locker_not_collected_fee",
+        "holds.locker_not_collected_fee", "branches.kobarid.weekdays",
+        "branches.bovec.weekdays", "profiles.standard.loan_days.toy",
+        "profiles.standard.renewal_days.toy", "profiles.mobile.max_renewals",
+        "ladders.standard.steps.1.fee", "ladders.standard.steps.2.fee",
+        "ladders.mobile_books.steps.3.fee", "ladders.mobile_short.steps.0.fee",
+        "membership.fees.adult", "membership.renew_before_days", "messages.reminder_days",
+        "messages.membership_expiring_days",
+        # RULES.md 4: the card of an adult enrolling on the mobile library, a lost card,
+        # the yearly collection call, a hold not collected, no tolerance
+        "cards.mobile_only.first.adult", "cards.lost.adult", "cards.lost.child",
+        "collection.fee", "holds.not_collected_fee", "profiles.standard.fines.tolerance_days",
     ],
     "ravne": [
         "valid_from", "branches.main.weekdays", "profiles.standard.fines.rates.default",
         "profiles.standard.loan_days.book", "ladders.standard.steps.0.fee",
         "ladders.standard.steps.3.days", "circulation.debt_blocks", "holds.pickup_open_days",
-        "lost.processing_fee",
+        "lost.processing_fee", "circulation.guardian_age",
+        "circulation.overdue_renewal_channels", "circulation.return_noticed_items_before_paying",
+        "holds.not_collected_fee", "profiles.standard.max_renewals",
+        "profiles.standard.fines.stop_at_level", "profiles.standard.fines.tolerance_days",
+        "messages.reminder_days", "messages.membership_expiring_days",
+        # RULES.md 5: the membership fee the seed says members pay (adults 15.00, under 18 free)
+        "membership.fees.adult", "membership.fees.default", "membership.fees.child",
+        "membership.free_under_age", "membership.renew_before_days",
     ],
 }  # fmt: skip
 
@@ -262,23 +313,49 @@ SEED = {
         "ladders.standard.steps.0.days", "ladders.standard.steps.0.fee",
         "ladders.standard.steps.3.fee", "lost.processing_fee", "payment.iban",
         "cards.lost.adult", "circulation.return_noticed_items_before_paying",
+        "profiles.standard.fines.chargeable", "ladders.standard.steps.1.fee",
+        "ladders.standard.steps.2.fee", "ladders.standard.steps.3.days",
+        "ladders.standard.steps.3.collection", "lost.price_multiplier.magazine",
+        "lost.without_processing", "payment.bic", "payment.reference", "membership.fees.default",
+        "cards.first.adult", "cards.first.child", "cards.exchange.adult", "cards.damaged.child",
+        "cards.lost.child", "circulation.debt_blocks",
     ],
     "velenje": [
         "valid_from", "profiles.standard.fines.rates.default", "ladders.standard.steps.0.fee",
         "ladders.standard.steps.1.fee", "ladders.standard.steps.2.fee",
         "holds.not_collected_fee", "lost.processing_fee", "membership.fees.adult",
-        "membership.fees.pensioner", "cards.lost.adult",
+        "membership.fees.pensioner", "cards.lost.adult", "profiles.standard.fines.method",
+        "holds.not_collected_fee", "membership.fees.child", "membership.fees.unemployed",
+        "membership.fees.legal_entity", "membership.fees.school", "membership.free_under_age",
+        "membership.evidence", "membership.free_legal_entities", "vat.payer", "vat.note",
+        "circulation.debt_blocks",
     ],
     "tolmin": [
         "valid_from", "profiles.standard.loan_days.default", "profiles.standard.loan_days.audio",
         "profiles.standard.renewal_days.default", "profiles.standard.not_for_loan",
-        "profiles.standard.fines.chargeable", "profiles.standard.fines.tolerance_days",
+        "profiles.standard.fines.chargeable", "profiles.standard.renewal_days.video",
         "profiles.mobile.loan_days.default", "profiles.mobile.fines.period_days",
         "profiles.mobile.not_renewable", "ladders.standard.steps.0.days",
         "ladders.standard.steps.3.days", "ladders.standard.steps.2.registered_mail",
         "ladders.mobile_books.steps.0.days", "ladders.mobile_short.steps.3.days",
         "holds.pickup_open_days", "holds.locker_days", "circulation.debt_blocks",
         "circulation.offline_max_loans", "circulation.fine_exempt_categories",
+        "circulation.overdue_renewal_channels", "circulation.debt_age_months",
+        "circulation.guardian_age", "profiles.mobile.renewal_days.default",
+        "profiles.mobile.ladders.magazine", "profiles.mobile.fines.method",
+        "ladders.mobile_books.steps.3.days", "ladders.standard.steps.3.registered_mail",
+        "membership.free_under_age", "membership.evidence", "membership.certificate_months",
+        "membership.online_registration_requires_payment",
+        "membership.free_categories_register_in_person", "membership.fees.mobile_only",
+        "membership.fees.librarian", "membership.fees.disabled",
+        # RULES.md 4: the fee includes the card (art. 13), a new card for changed data is
+        # free (art. 12), adults are 18 and over (art. 17)
+        "cards.first.adult", "cards.first.child", "cards.changed_data.adult",
+        "cards.child_under_age", "cards.mobile_only.first.child",
+    ],
+    "ravne": [
+        # Seed 000: online registration, paid online or at the library
+        "membership.online_registration",
     ],
 }  # fmt: skip
 
