@@ -22,17 +22,25 @@ SENTENCES = {
         "are not possible."
     ),
     "membership_expired": _("The membership has expired; it must be renewed first."),
+    "fee_required": _(
+        "The member uses only the mobile library and borrows only there; paying the annual "
+        "membership fee opens every branch."
+    ),
     "debt_overdue": _("The member has a debt older than one month; it must be paid first."),
     "in_collection": _(
         "The member's debts were handed over for collection; no service is possible until the "
         "items are returned or paid for and the debts are settled."
+    ),
+    "already_reserved": _(
+        "The member has already reserved this title (waiting for it, or a copy is on the hold "
+        "shelf); one reservation of a title is enough."
     ),
     "reserved_by_other": _("Another member has reserved this item, so it cannot be renewed."),
     "after_notice": _("An overdue notice has been sent for this item, so it cannot be renewed."),
     "not_renewable": _("This item cannot be renewed."),
     "renewal_limit": _("This item has been renewed as many times as the rules allow."),
     "overdue_needs_staff": _(
-        "This item is overdue; it can be renewed only at the library desk or by phone."
+        "This item is overdue; it can be renewed only at the library desk, by phone or by e-mail."
     ),
     "not_a_member": _("No member with this card number."),
     "return_items_first": _(
@@ -124,6 +132,20 @@ NOT_HELD_FOR_MEMBER = _("This item is not held for this member.")
 NOT_ON_LOAN = _("This item is not on loan.")
 ALREADY_RETURNED = _("This item is not on loan: it was already returned on %(returned)s.")
 LOST = _("This item is recorded as lost.")
+
+# The precise sentences of `fee_required` and `already_reserved`.
+BORROWS_ONLY_ON_MOBILE = _(
+    "The member uses only the mobile library and borrows only there, not at %(branch)s; "
+    "paying the annual membership fee opens every branch."
+)
+ALREADY_WAITING = _(
+    "The member has already reserved this title (since %(since)s) and is waiting for it; "
+    "one reservation of a title is enough."
+)
+ALREADY_HELD = _(
+    "A copy of this title is already on the hold shelf for the member at %(branch)s "
+    "(until %(until)s)."
+)
 
 
 class Refused(Exception):

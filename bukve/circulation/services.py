@@ -29,9 +29,7 @@ from bukve.notices.services import loan_items, member_messages
 from bukve.refusals import Refused
 from bukve.rules import fines, loans, notices
 from bukve.rules.calendar import BranchCalendar
-from bukve.rules.policy import Policy
-
-CHANNELS = ("desk", "phone", "online", "selfcheck")
+from bukve.rules.policy import CHANNELS, Policy
 
 
 def item_lock(pk: int) -> Item:
@@ -152,7 +150,8 @@ def loan_checkout(
     require_hold: bool = False,
 ) -> Loan:
     """Lend a copy. A copy held for this member is picked up; a due date set by hand is kept
-    as it is. Locks: item, member."""
+    as it is. A mobile-only member borrows only at a branch of the mobile library until the
+    annual fee is paid (`fee_required`, Tolmin art. 17, 22). Locks: item, member."""
     today = _today(today)
     with transaction.atomic():
         item = item_lock(item.pk)
@@ -173,6 +172,8 @@ def loan_checkout(
         )
         if refusal == "item_not_available":
             raise _unavailable(item, member)
+        if refusal == "fee_required":
+            raise Refused("fee_required", refusals.BORROWS_ONLY_ON_MOBILE, branch=branch)
         if refusal:
             raise Refused(refusal)
         if hold is not None:
@@ -301,8 +302,9 @@ def loan_renew(
 ) -> Loan:
     """Renew a loan: new due = max(due, today) + renewal period, moved to an open day.
 
-    A late renewal (desk or phone only) closes the overdue stretch and records its fine on
-    the renewal day (Tolmin art. 28-29). Locks: item, member, loan.
+    A late renewal (at the desk, by phone or asked for by e-mail, where the library allows
+    it) closes the overdue stretch and records its fine on the renewal day (Tolmin art.
+    28-29). Locks: item, member, loan.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -407,8 +409,10 @@ def loan_declare_lost(
 
 def _hold(reservation: Reservation, item: Item, day: date, policy: Policy) -> None:
     """Put the copy on the hold shelf for the reservation; the member may collect it until
-    the n-th open day of the pick-up branch after today."""
-    calendar = calendar_for(reservation.pickup_branch)
+    the n-th open day of the pick-up branch after today, or the n-th working day where the
+    library counts working days (Tolmin art. 31: "5 delovnih dni", so a Saturday the branch
+    is open does not shorten the window)."""
+    calendar = calendar_for(reservation.pickup_branch).counting(policy.hold_pickup_days_kind)
     reservation.status = Reservation.HELD
     reservation.item = item
     reservation.held_date = day
@@ -446,7 +450,10 @@ def reservation_place(
     *, member: Member, item: Item, pickup_branch: Branch | None = None, today: date | None = None
 ) -> Reservation:
     """Reserve the title of `item`; a copy on the shelf is held at once, otherwise the member
-    joins the queue. Locks: the title's copies (by id), member."""
+    joins the queue. A member who already waits for the title or has a copy of it on the
+    hold shelf is refused another reservation (`already_reserved`, RULES.md 1, Holds in
+    detail); once the copy is picked up the title may be reserved again.
+    Locks: the title's copies (by id), member."""
     today = _today(today)
     with transaction.atomic():
         copies = list(Item.objects.select_for_update().filter(record=item.record_id).order_by("pk"))
@@ -466,7 +473,7 @@ def reservation_place(
             status__in=[Reservation.WAITING, Reservation.HELD],
         ).first()
         if active is not None:
-            return active
+            raise _already_reserved(active)
         reservation = Reservation.objects.create(
             library_id=member.library_id, member=member, record_id=item.record_id,
             pickup_branch=pickup_branch, placed_date=today,
@@ -482,6 +489,15 @@ def reservation_place(
         if on_shelf:
             _hold(reservation, on_shelf[0], today, policy)
         return reservation
+
+
+def _already_reserved(active: Reservation) -> Refused:
+    """`already_reserved`, saying whether the member waits for the title or has a copy of it
+    on the hold shelf (where, until when)."""
+    if active.status == Reservation.HELD:
+        return Refused("already_reserved", refusals.ALREADY_HELD,
+                       branch=active.pickup_branch, until=active.hold_expires)  # fmt: skip
+    return Refused("already_reserved", refusals.ALREADY_WAITING, since=active.placed_date)
 
 
 def reservation_cancel(*, reservation: Reservation, today: date | None = None) -> Reservation:

@@ -43,8 +43,8 @@ LADDERS = {
     "mobile_books": L("notices of the mobile library for book material"),
     "mobile_short": L("notices of the mobile library for other material"),
 }
-CHANNELS = {"desk": L("at the desk"), "phone": L("by phone"), "online": L("online"),
-            "selfcheck": L("at the self-service machine")}  # fmt: skip
+CHANNELS = {"desk": L("at the desk"), "phone": L("by phone"), "email": L("by e-mail"),
+            "online": L("online"), "selfcheck": L("at the self-service machine")}  # fmt: skip
 PER_UNIT = {"page": L("%(amount)s per page"), "unit": L("%(amount)s per unit"),
             "hour": L("%(amount)s per hour"), "started_hour": L("%(amount)s per started hour"),
             "day": L("%(amount)s per day"), "record": L("%(amount)s per record")}  # fmt: skip
@@ -58,6 +58,9 @@ ENUMS: dict[str, dict[str, Promise]] = {
                "period": L("for every started loan period")},
     "chargeable": {"open_days": L("the days the branch is open"),
                    "working_days": L("working days (Monday to Friday, not holidays)")},
+    "pickup_days_kind": {"open_days": L("open days of the pick-up branch"),
+                         "working_days": L("working days (Monday to Friday, not holidays or "
+                                           "closures of the pick-up branch)")},
     "anchor": {"previous": L("each notice from the one before (the first from the due date)"),
                "due": L("every notice from the due date")},
     "reference": {"card_number": L("the member's card number")},
@@ -163,7 +166,9 @@ PATTERNS: list[tuple[str, Promise, str]] = [
     ("circulation.guardian_age", L("a guardian signs for members under"), "age"),
     ("circulation.max_loans", L("most items on loan at once"), "count"),
     ("circulation.offline_max_loans", L("most items lent while the system is offline"), "count"),
+    ("circulation.borrow_only_on.<c>", L("borrows only at branches with the rules of"), "profile"),
     ("holds.pickup_open_days", L("a reservation waits for pick-up"), "open_days"),
+    ("holds.pickup_days_kind", L("days counted for the pick-up"), "enum"),
     ("holds.not_collected_fee", L("fee for a reservation not picked up"), "money"),
     ("holds.locker_days", L("items wait in the parcel locker"), "days"),
     ("holds.locker_not_collected_fee", L("fee for an item not picked up from the locker"),
@@ -342,6 +347,8 @@ def value_text(key: str, value: Any, data: Mapping[str, Any]) -> str:
     if how in ("days", "step_days") and isinstance(value, int):
         return days_text(value)
     if how == "open_days" and isinstance(value, int):
+        if data.get("holds", {}).get("pickup_days_kind") == "working_days":
+            return ngettext("%(n)d working day", "%(n)d working days", value) % {"n": value}
         return ngettext("%(n)d open day", "%(n)d open days", value) % {"n": value}
     if how == "days_before" and isinstance(value, int):
         return ngettext("%(n)d day before", "%(n)d days before", value) % {"n": value}
@@ -574,8 +581,10 @@ class _Page:
                     rows=rows,
                 )
             )
+        only_on = self.data.get("circulation", {}).get("borrow_only_on", {})
         facts = self.facts("circulation.max_loans", "circulation.offline_max_loans",
-                           "circulation.overdue_renewal_channels")  # fmt: skip
+                           "circulation.overdue_renewal_channels",
+                           *(f"circulation.borrow_only_on.{c}" for c in only_on))  # fmt: skip
         if facts:
             blocks.append(Block(title=_("For every loan"), facts=facts))
         return Section("loans", _("Loans and renewals"), blocks)
@@ -787,6 +796,7 @@ def sections(policy: Policy, library: Library) -> list[Section]:
             _("Reservations"),
             [
                 "holds.pickup_open_days",
+                "holds.pickup_days_kind",
                 "holds.not_collected_fee",
                 "holds.locker_days",
                 "holds.locker_not_collected_fee",

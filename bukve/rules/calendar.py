@@ -107,6 +107,21 @@ class BranchCalendar:
                     return day
         raise ValueError("branch has too few open days")
 
+    def working_days(self) -> BranchCalendar:
+        """The branch's working days as a calendar: Monday to Friday that are not holidays
+        and not closure days of the branch, whatever its weekly schedule and seasons, so an
+        open Saturday is no working day (Tolmin art. 31, 33)."""
+        return BranchCalendar(weekdays=MON_FRI, closures=self.closures)
+
+    def counting(self, kind: str) -> BranchCalendar:
+        """The calendar whose open days are the days of `kind` ("open_days" of the branch or
+        "working_days"), for counting a window such as the pick-up of a hold."""
+        if kind == "working_days":
+            return self.working_days()
+        if kind != "open_days":
+            raise ValueError(f"unknown kind of days {kind!r}")
+        return self
+
 
 def days_between(start: date, end: date) -> Iterator[date]:
     """The days of the half-open stretch (start, end]."""

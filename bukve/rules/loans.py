@@ -54,13 +54,18 @@ def is_for_home_loan(profile: Profile, item: ItemFacts) -> bool:
 def checkout_refusal(
     policy: Policy, profile: Profile, member: MemberFacts, item: ItemFacts, today: date
 ) -> str | None:
-    """The first reason to refuse a checkout, or None (order: RULES.md, Refusal reasons)."""
+    """The first reason to refuse a checkout, or None (order: RULES.md, Refusal reasons).
+
+    `profile` is the loan rules of the branch lending the copy: a mobile-only member borrows
+    only on the mobile library until the annual fee is paid (Tolmin art. 17, 22)."""
     if member.in_collection:
         return "in_collection"
     if member.restricted:
         return "membership_restricted"
     if member.expires is not None and today > member.expires:
         return "membership_expired"
+    if not borrows_at(policy, member.category, profile):
+        return "fee_required"
     if policy.debt_blocks and member.has_old_debt:
         return "debt_overdue"
     if not is_for_home_loan(profile, item):
@@ -70,6 +75,13 @@ def checkout_refusal(
     if policy.max_loans is not None and member.loans_out >= policy.max_loans:
         return "limit_reached"
     return membership_end_refusal(member, today)
+
+
+def borrows_at(policy: Policy, category: str, profile: Profile) -> bool:
+    """Whether members of `category` borrow at branches with these loan rules: everywhere,
+    but where the policy names one profile for the category (`borrow_only_on`)."""
+    only = policy.borrow_only_on.get(category)
+    return only is None or only == profile.name
 
 
 def membership_end_refusal(member: MemberFacts, today: date) -> str | None:

@@ -31,7 +31,12 @@ CATEGORIES = (
 )  # fmt: skip
 # Members that are organisations: they borrow through a named employee and have no age.
 LEGAL_ENTITIES = frozenset({"legal_entity", "school"})  # Velenje: schools, kindergartens free
-CHANNELS = ("desk", "phone", "online", "selfcheck")
+# How a member asks for a renewal. "email": staff record a renewal asked for by e-mail; it
+# follows the phone's rules (Tolmin art. 28), so a library lists it where it lists "phone".
+CHANNELS = ("desk", "phone", "email", "online", "selfcheck")
+# How a window of days is counted: the days the branch is open, or working days (Monday to
+# Friday that are not holidays and not closures of the branch; Tolmin art. 31, 33).
+DAY_KINDS = ("open_days", "working_days")
 CENT = Decimal("0.01")
 
 
@@ -99,7 +104,7 @@ class Ladder:
 @dataclass(frozen=True)
 class FineRules:
     method: str  # "daily" (per chargeable day) or "period" (per started period)
-    chargeable: str = "open_days"  # "open_days" of the branch or "working_days" (Mon-Fri)
+    chargeable: str = "open_days"  # one of DAY_KINDS
     tolerance_days: int = 0
     period_days: int = 0
     stop_at_level: int | None = None
@@ -117,6 +122,7 @@ class Profile:
     not_renewable: frozenset[str]
     fines: FineRules
     ladders: ByMaterial  # material -> ladder name
+    name: str = "standard"  # the profile's key in the policy
 
 
 @dataclass(frozen=True)
@@ -239,7 +245,7 @@ class Policy:
     guardian_age: int
     max_loans: int | None
     offline_max_loans: int | None
-    hold_pickup_open_days: int
+    hold_pickup_open_days: int  # the pick-up window, counted in `hold_pickup_days_kind` days
     hold_not_collected_fee: Decimal
     locker_days: int | None
     locker_not_collected_fee: Decimal
@@ -255,6 +261,12 @@ class Policy:
     # Charged when a library hands members over to collection itself, yearly (Tolmin
     # art. 41-42); a ladder's collection step has its own fee.
     collection_fee: Decimal = Decimal("0.00")
+    # One of DAY_KINDS: Tolmin counts its pick-up window in working days (art. 31), the
+    # others in open days of the pick-up branch (assumed).
+    hold_pickup_days_kind: str = "open_days"
+    # Categories that borrow only at the branches of one profile: Tolmin's mobile-only
+    # members borrow only on the mobile library until they pay the annual fee (art. 17, 22).
+    borrow_only_on: Mapping[str, str] = field(default_factory=dict)
 
     def branch(self, branch_id: str) -> Branch:
         for branch in self.branches:
@@ -484,12 +496,12 @@ def _ladder(reader: _Reader) -> Ladder:
     return Ladder(anchor=anchor, steps=tuple(steps))
 
 
-def _profile(reader: _Reader, ladders: Mapping[str, Ladder]) -> Profile:
+def _profile(reader: _Reader, ladders: Mapping[str, Ladder], profile_name: str) -> Profile:
     f = reader.table("fines")
     method = f.one_of("method", ("daily", "period"))
     fines = FineRules(
         method=method,
-        chargeable=f.one_of("chargeable", ("open_days", "working_days"), "open_days"),
+        chargeable=f.one_of("chargeable", DAY_KINDS, "open_days"),
         tolerance_days=f.int("tolerance_days", 0, maximum=MAX_DAYS),
         period_days=f.int("period_days", minimum=1, maximum=MAX_DAYS) if method == "period" else 0,
         # 0: the fine never stops at a notice, it runs until return (Velenje, assumed).
@@ -516,6 +528,7 @@ def _profile(reader: _Reader, ladders: Mapping[str, Ladder]) -> Profile:
         not_renewable=reader.choices("not_renewable", MATERIALS, []),
         fines=fines,
         ladders=ladder_names,
+        name=profile_name,
     )
     reader.done()
     return profile
@@ -528,7 +541,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     ladders = {name: _ladder(ladders_reader.table(name)) for name in ladders_reader.data}
     profiles_reader = top.table("profiles")
     profiles = {
-        name: _profile(profiles_reader.table(name), ladders) for name in profiles_reader.data
+        name: _profile(profiles_reader.table(name), ladders, name) for name in profiles_reader.data
     }
     if "standard" not in profiles:
         raise PolicyError("profiles.standard: missing")
@@ -576,6 +589,8 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         prices=_prices(top.list("prices", []), top.key("prices")),
         vat=_vat(top.table("vat", {})),
         collection_fee=collection.money("fee", "0.00"),
+        hold_pickup_days_kind=h.one_of("pickup_days_kind", DAY_KINDS, "open_days"),
+        borrow_only_on=_borrow_only_on(c.table("borrow_only_on", {}), profiles),
     )
     # Sections read by other parts of Bukve (payment, messages) are kept as plain data.
     for name in ("payment", "holds_extra", "messages"):
@@ -590,6 +605,17 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         if not _has_key(data, key):
             raise PolicyError(f"assumed: {key!r} names no key of this policy")
     return policy
+
+
+def _borrow_only_on(reader: _Reader, profiles: Mapping[str, Profile]) -> dict[str, str]:
+    """category -> the profile of the only branches where members of it borrow."""
+    only = {}
+    for category in reader.data:
+        if category not in CATEGORIES:
+            raise PolicyError(f"{reader.key(category)}: unknown category")
+        only[category] = reader.one_of(category, tuple(profiles))
+    reader.done()
+    return only
 
 
 def _membership(reader: _Reader) -> Membership:

@@ -112,3 +112,75 @@ def test_a_renewal_of_a_copy_on_loan_to_another_member(
             "en": f"This item is on loan to another member (due {due}).",
         }[language],
     }
+
+
+@pytest.mark.parametrize("language", ["sl", "en"])
+def test_a_checkout_at_a_branch_for_a_mobile_only_member(
+    api, tolmin, make_member, make_item, language
+):
+    # given: Mia uses only the mobile library (Tolmin art. 17 (2), 22); the copy is at Tolmin
+    make_member(tolmin, "T0001", category="mobile_only")
+    make_item(tolmin, "T1001", branch="tolmin")
+
+    # when
+    response = post(api, "/api/checkout", {"card_number": "T0001", "barcode": "T1001"}, language)
+
+    # then
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "fee_required",
+        "detail": {
+            "sl": "Član uporablja samo potujočo knjižnico in si gradivo izposoja samo tam, ne v "
+            "enoti Knjižnica Tolmin; s plačilom letne članarine si ga lahko izposoja v vseh "
+            "enotah.",
+            "en": "The member uses only the mobile library and borrows only there, not at "
+            "Knjižnica Tolmin; paying the annual membership fee opens every branch.",
+        }[language],
+    }
+
+
+@pytest.mark.parametrize("language", ["sl", "en"])
+def test_a_second_reservation_of_a_title(api, tolmin, make_member, make_item, language):
+    # given: Ana waits for the title since today; both copies are out
+    ana, bor = make_member(tolmin, "T0001"), make_member(tolmin, "T0002")
+    copies = [make_item(tolmin, f"T100{n}", record="r") for n in (1, 2)]
+    for copy in copies:
+        loan_checkout(member=bor, item=copy)
+    reservation_place(member=ana, item=copies[0])
+
+    # when: she reserves it again through the other copy
+    response = post(api, "/api/reservations", {"card_number": "T0001", "barcode": "T1002"},
+                    language)  # fmt: skip
+
+    # then
+    today = day(timezone.localdate())
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "already_reserved",
+        "detail": {
+            "sl": f"Član že čaka na to delo (rezervacija z dne {today}); ena rezervacija dela "
+            "zadošča.",
+            "en": f"The member has already reserved this title (since {today}) and is waiting "
+            "for it; one reservation of a title is enough.",
+        }[language],
+    }
+
+
+def test_a_renewal_of_an_overdue_loan_asked_for_by_e_mail(api, tolmin, make_member, make_item):
+    # given: Tina's book was due yesterday; no notice yet (Tolmin art. 28)
+    tina = make_member(tolmin, "T0001")
+    lent = timezone.localdate() - timedelta(days=29)
+    loan = loan_checkout(member=tina, item=make_item(tolmin, "T1001"), today=lent,
+                         due=timezone.localdate() - timedelta(days=1))  # fmt: skip
+
+    # when: online it is refused, recorded by staff as asked by e-mail it is renewed
+    online = {"card_number": "T0001", "barcode": "T1001", "channel": "online"}
+    refused = post(api, "/api/renew", online, "en")
+    renewed = post(api, "/api/renew", {**online, "channel": "email"}, "en")
+
+    # then
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "overdue_needs_staff"
+    assert renewed.status_code == 200, renewed.json()
+    loan.refresh_from_db()
+    assert loan.renewals == 1

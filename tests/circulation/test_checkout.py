@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from bukve.accounts.services import charge_record, payment_take
 from bukve.catalog.models import Item
@@ -110,6 +111,7 @@ def test_it_gives_the_checkout_refusals_in_the_order_of_the_rules(
     vid = make_member(
         tolmin,
         "vid",
+        category="mobile_only",
         restricted=True,
         expires=date(2026, 4, 30),
         in_collection_since=date(2026, 5, 1),
@@ -130,6 +132,9 @@ def test_it_gives_the_checkout_refusals_in_the_order_of_the_rules(
     assert refusal(member=vid, item=book, today=today) == "membership_expired"
     Member.objects.filter(pk=vid.pk).update(expires=date(2026, 12, 31))
 
+    assert refusal(member=vid, item=book, today=today) == "fee_required"
+    Member.objects.filter(pk=vid.pk).update(category="adult")
+
     assert refusal(member=vid, item=book, today=today) == "debt_overdue"
     payment_take(member=vid, day=today, amount=Decimal("1.00"))
 
@@ -141,6 +146,46 @@ def test_it_gives_the_checkout_refusals_in_the_order_of_the_rules(
 
     loan = loan_checkout(member=vid, item=book, today=today)
     assert loan.member_id == vid.pk
+
+
+@pytest.mark.parametrize("branch", ["tolmin", "kobarid", "bovec"])
+def test_it_lends_to_a_mobile_only_member_only_on_the_mobile_library(
+    load_library, make_member, make_item, branch
+):
+    # given: Mia uses only Tolmin's mobile library and has paid no annual fee
+    tolmin = load_library("tolmin")
+    mia = make_member(tolmin, "mia", category="mobile_only")
+    book, other = make_item(tolmin, "b1"), make_item(tolmin, "b2")
+
+    # when: she borrows at a branch (art. 17 (2), 22)
+    with pytest.raises(Refused) as info:
+        loan_checkout(member=mia, item=book, branch=tolmin.branches.get(code=branch),
+                      today=date(2026, 5, 4))  # fmt: skip
+
+    # then: refused, with what paying the fee would change; on the mobile library she borrows
+    assert info.value.code == "fee_required"
+    with translation.override("en"):
+        assert "annual membership fee opens every branch" in info.value.sentence
+    assert Loan.objects.count() == 0
+    loan = loan_checkout(member=mia, item=other, branch=tolmin.branches.get(code="mobile"),
+                         today=date(2026, 5, 4))  # fmt: skip
+    assert loan.due_date == date(2026, 6, 8)
+
+
+def test_it_refuses_a_mobile_only_member_the_pickup_of_a_hold_at_a_branch(
+    load_library, make_member, make_item
+):
+    # given: a copy held for Mia at Kobarid (reserving is not refused: RULES.md 1)
+    tolmin = load_library("tolmin")
+    mia = make_member(tolmin, "mia", category="mobile_only")
+    book = make_item(tolmin, "b1", branch="kobarid")
+    reservation_place(member=mia, item=book, today=date(2026, 5, 4))
+
+    # when / then
+    with pytest.raises(Refused) as info:
+        hold_pickup(member=mia, item=book, today=date(2026, 5, 5))
+    assert info.value.code == "fee_required"
+    assert "Kobarid" in info.value.sentence
 
 
 def test_it_lends_only_to_members_of_the_items_library(load_library, make_member, make_item):

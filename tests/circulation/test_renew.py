@@ -123,6 +123,24 @@ def test_it_records_no_fine_for_a_late_renewal_within_the_tolerance(
     assert loan.due_date == date(2026, 4, 15)
 
 
+def test_it_renews_an_overdue_loan_asked_for_by_e_mail_as_by_phone(
+    load_library, make_member, make_item
+):
+    # given: a Tolmin book due on Wednesday 29 April
+    tolmin = load_library("tolmin")
+    tina = make_member(tolmin, "tina")
+    book = make_item(tolmin, "b1")
+    loan_checkout(member=tina, item=book, today=date(2026, 4, 1))
+
+    # when: Tina asks by e-mail and staff record it on Monday 4 May (art. 28)
+    loan = loan_renew(member=tina, item=book, channel="email", today=date(2026, 5, 4))
+
+    # then: as by phone, the fine of 30 April and 4 May is charged on the renewal day and the
+    # new period counts from it
+    assert fines_of(tina) == [(date(2026, 5, 4), Decimal("0.40"), 2, date(2026, 4, 29))]
+    assert (loan.due_date, loan.renewals) == (date(2026, 5, 18), 1)
+
+
 @pytest.mark.parametrize("channel", ["online", "selfcheck"])
 def test_it_sends_an_overdue_renewal_to_the_staff(load_library, make_member, make_item, channel):
     # given: a Tolmin book due on 29 April

@@ -62,7 +62,7 @@ def test_it_holds_the_copy_on_the_shelf_whose_barcode_sorts_first(
     assert Item.objects.get(barcode="c3").status == Item.SHELF
 
 
-def test_it_counts_the_pickup_window_in_the_open_days_of_the_pickup_branch(
+def test_it_counts_the_pickup_window_in_the_days_of_the_pickup_branch(
     load_library, make_member, make_item
 ):
     # given: Bovec opens Monday to Friday; Thursday 25 June is Statehood Day
@@ -82,16 +82,97 @@ def test_it_counts_the_pickup_window_in_the_open_days_of_the_pickup_branch(
     assert state(reservation) == (Reservation.HELD, "b1", date(2026, 6, 18), date(2026, 6, 26))
 
 
-def test_it_returns_the_active_reservation_when_placed_twice(potter):
-    # given
+def test_it_refuses_a_second_reservation_of_a_title_the_member_waits_for(potter):
+    # given: Ivo waits for Harry Potter since 2 October
+    _, (_, ivo, _), (_, c2), (r_ivo, _) = potter
+
+    # when: he reserves it again, through the other copy
+    with pytest.raises(Refused) as info:
+        reservation_place(member=ivo, item=c2, today=date(2026, 10, 5))
+
+    # then (RULES.md 1, Holds in detail)
+    assert info.value.code == "already_reserved"
+    assert "2. 10. 2026" in info.value.sentence
+    assert list(Reservation.objects.filter(member=ivo).values_list("pk", flat=True)) == [r_ivo.pk]
+
+
+def test_it_refuses_a_reservation_of_a_title_held_for_the_member(potter):
+    # given: c1 is on the hold shelf for Ivo since Monday 12 October, until Saturday 17
+    _, (_, ivo, _), (c1, c2), _ = potter
+    loan_checkin(item=c1, today=date(2026, 10, 12))
+
+    # when / then: not even through the copy still on loan
+    with pytest.raises(Refused) as info:
+        reservation_place(member=ivo, item=c2, today=date(2026, 10, 13))
+    assert info.value.code == "already_reserved"
+    assert "17. 10. 2026" in info.value.sentence
+    assert Reservation.objects.filter(member=ivo).count() == 1
+
+
+def test_it_lets_a_member_reserve_a_title_again_once_the_copy_is_picked_up(potter):
+    # given: Ivo picked up c1, held for him, on 13 October
     _, (_, ivo, _), (c1, _), (r_ivo, _) = potter
+    loan_checkin(item=c1, today=date(2026, 10, 12))
+    hold_pickup(member=ivo, item=c1, today=date(2026, 10, 13))
 
     # when
-    again = reservation_place(member=ivo, item=c1, today=date(2026, 10, 5))
+    again = reservation_place(member=ivo, item=c1, today=date(2026, 10, 14))
 
-    # then
-    assert again.pk == r_ivo.pk
-    assert Reservation.objects.filter(member=ivo).count() == 1
+    # then: he waits in the queue, behind Jan
+    assert again.pk != r_ivo.pk
+    assert state(again)[0] == Reservation.WAITING
+
+
+@pytest.mark.parametrize(
+    ("fact", "code"),
+    [({"in_collection_since": date(2026, 2, 1)}, "in_collection"), ({}, "not_for_loan")],
+)
+def test_it_gives_the_reservation_refusals_in_the_order_of_the_rules(
+    load_library, make_member, make_item, fact, code
+):
+    # given: Ana waits for a title of which one copy is not for home loan
+    tolmin = load_library("tolmin")
+    ana, bor = make_member(tolmin, "ana"), make_member(tolmin, "bor")
+    lent = make_item(tolmin, "x1", record="r")
+    reading_room = make_item(tolmin, "x2", record="r", not_for_loan=True)
+    loan_checkout(member=bor, item=lent, today=date(2026, 5, 4))
+    reservation_place(member=ana, item=lent, today=date(2026, 5, 4))
+    type(ana).objects.filter(pk=ana.pk).update(**fact)
+
+    # when / then: in_collection, not_for_loan, already_reserved (RULES.md 1)
+    with pytest.raises(Refused) as info:
+        reservation_place(member=ana, item=reading_room, today=date(2026, 5, 5))
+    assert info.value.code == code
+
+
+def test_it_counts_tolmins_pickup_window_in_working_days_over_a_saturday_and_a_holiday(
+    load_library, make_member, make_item
+):
+    # given: Tolmin's branch opens Monday to Saturday; Monday 27 April 2026 is a holiday
+    # (dan upora proti okupatorju), and so are 1 and 2 May
+    tolmin = load_library("tolmin")
+    ana = make_member(tolmin, "ana")
+    book = make_item(tolmin, "b1", branch="tolmin")
+
+    # when: reserved on Thursday 23 April, the copy on the shelf held at once
+    reservation = reservation_place(member=ana, item=book, today=date(2026, 4, 23))
+
+    # then: five working days (art. 31): Fri 24, Tue 28, Wed 29, Thu 30 April, Mon 4 May;
+    # the open Saturdays 25 April and 2 May (a holiday anyway) do not count
+    assert state(reservation) == (Reservation.HELD, "b1", date(2026, 4, 23), date(2026, 5, 4))
+
+
+def test_it_keeps_counting_open_days_where_the_library_does(load_library, make_member, make_item):
+    # given: Velenje opens Monday to Saturday and counts open days (assumed)
+    velenje = load_library("velenje")
+    ana = make_member(velenje, "ana")
+    book = make_item(velenje, "b1")
+
+    # when: reserved on Thursday 23 April 2026
+    reservation = reservation_place(member=ana, item=book, today=date(2026, 4, 23))
+
+    # then: Fri 24, Sat 25, Tue 28, Wed 29, Thu 30 April
+    assert state(reservation)[3] == date(2026, 4, 30)
 
 
 def test_it_serves_the_queue_first_come_first_served(potter):

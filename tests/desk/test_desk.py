@@ -150,6 +150,44 @@ def test_it_renews_by_phone_and_explains_a_refusal(staff_client, tolmin, make_me
     assert response.context["messages"]._loaded_messages[-1].level_tag == "error"
 
 
+def test_it_renews_an_overdue_loan_asked_for_by_e_mail(
+    staff_client, tolmin, make_member, make_item
+):
+    # given: Ana's book was due yesterday; she asks by e-mail (Tolmin art. 28)
+    today = timezone.localdate()
+    ana = make_member(tolmin, "ana")
+    yesterday = today - timedelta(days=1)
+    loan = loan_checkout(member=ana, item=make_item(tolmin, "b1"),
+                         today=today - timedelta(days=20), due=yesterday)  # fmt: skip
+    desk = staff_client(tolmin)
+    assert 'name="channel" value="email"' in page(desk.get(reverse("desk:member", args=[ana.pk])))
+
+    # when: staff record it as asked by e-mail
+    response = desk.post(reverse("desk:renew", args=[ana.pk, loan.pk]), {"channel": "email"},
+                         follow=True)  # fmt: skip
+
+    # then: renewed as by phone, where online it would be refused
+    loan.refresh_from_db()
+    assert loan.renewals == 1
+    assert response.context["messages"]._loaded_messages[-1].level_tag == "success"
+
+
+def test_it_tells_a_mobile_only_member_that_the_annual_fee_opens_every_branch(
+    staff_client, tolmin, make_member, make_item
+):
+    # given: the librarian lends at Tolmin; Mia uses only the mobile library (art. 17, 22)
+    mia = make_member(tolmin, "mia", category="mobile_only")
+    make_item(tolmin, "b1", title="Na klancu")
+    desk = staff_client(tolmin, branch=tolmin.branches.get(code="tolmin"))
+
+    # when
+    response = desk.post(reverse("desk:checkout", args=[mia.pk]), {"barcode": "b1"}, follow=True)
+
+    # then
+    assert "s plačilom letne članarine si ga lahko izposoja v vseh enotah" in page(response)
+    assert not Loan.objects.filter(member=mia).exists()
+
+
 def test_it_takes_a_payment_and_prints_a_receipt(staff_client, load_library, make_member):
     # given: a 3.00 debt
     from bukve.accounts.services import charge_record

@@ -329,3 +329,19 @@ def test_it_lists_the_prices_of_the_price_list(load_library, staff_client):
     assert "Konzultacija, ura" in prices
     assert "22 %, 9,5 %" in section(page, "vat")
     assert "2 × nabavna cena" in section(page, "lost")
+
+
+def test_it_says_tolmin_counts_the_pickup_window_in_working_days(admin):
+    # given: Tolmin art. 31 ("5 delovnih dni"), art. 28 (e-mail), art. 17 and 22 (mobile only)
+    english = admin("en").get(POLICY).content.decode()
+    slovenian = visible(admin("sl").get(POLICY))
+
+    # then
+    assert "5 working days" in cell_of(english, "holds.pickup_open_days")
+    assert "working days (Monday to Friday, not holidays or closures of the pick-up branch)" in (
+        cell_of(english, "holds.pickup_days_kind")
+    )
+    assert "at the desk, by phone, by e-mail" in section(english, "loans")
+    assert "mobile library" in cell_of(english, "circulation.borrow_only_on.mobile_only")
+    assert "5 delovnih dni" in slovenian
+    assert "po e-pošti" in slovenian

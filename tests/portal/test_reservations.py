@@ -175,3 +175,27 @@ def test_it_reserves_and_cancels_only_within_the_members_own_library_and_reserva
     bors.refresh_from_db()
     assert bors.status == Reservation.HELD
     assert not Reservation.objects.filter(member=ana).exists()
+
+
+def test_it_says_the_member_already_waits_for_a_title_reserved_twice(
+    client, velenje, make_portal_member, make_item, log_in
+):
+    # given: Ana waits for Harry Potter since 2 June; Hana has the only copy
+    ana = make_portal_member(velenje, "0012345")
+    copy = titled(make_item(velenje, "c1", record="potter"), "Harry Potter")
+    loan_checkout(member=make_portal_member(velenje, "hana"), item=copy, today=date(2026, 6, 1))
+    reservation_place(member=ana, item=copy, today=date(2026, 6, 2))
+    log_in(ana)
+
+    # when: she reserves it again
+    response = client.post(
+        f"/moja/search/{copy.record_id}/reserve/",
+        {"pickup_branch": copy.branch_id, "q": "potter"},
+        follow=True,
+    )
+
+    # then: one reservation, and she is told why (RULES.md 1, Holds in detail)
+    html = page(response)
+    assert sl("%(title)s was not reserved. %(reason)s", title="Harry Potter", reason="") in html
+    assert "2. 6. 2026" in html
+    assert Reservation.objects.filter(member=ana).count() == 1

@@ -190,6 +190,39 @@ def test_it_finds_the_fifth_open_day_after_a_notification_across_easter() -> Non
     assert tolmin.nth_open_day_after(date(2026, 4, 3), 1) == date(2026, 4, 4)
 
 
+def test_it_counts_working_days_without_the_saturday_a_branch_is_open() -> None:
+    # Tolmin art. 31: notified on Friday 3 April 2026, five working days are Tue 7, Wed 8,
+    # Thu 9, Fri 10 and Mon 13 (Sat 4 is open but no working day; Easter Monday a holiday).
+    tolmin = calendar("tolmin", "tolmin")
+    assert tolmin.counting("working_days").nth_open_day_after(date(2026, 4, 3), 5) == date(
+        2026, 4, 13
+    )
+    assert tolmin.counting("open_days") is tolmin
+
+
+def test_it_skips_a_closure_of_the_branch_among_its_working_days() -> None:
+    # Closed on Tuesday 7 and Wednesday 8 April: Thu 9, Fri 10, Mon 13, Tue 14, Wed 15.
+    tolmin = calendar("tolmin", "tolmin", (date(2026, 4, 7), date(2026, 4, 8)))
+    assert tolmin.working_days().nth_open_day_after(date(2026, 4, 3), 5) == date(2026, 4, 15)
+
+
+def test_it_counts_working_days_under_a_summer_schedule_as_on_any_weekday() -> None:
+    # Working days ignore seasons: Maribor's summer schedule closes Saturdays only.
+    main = calendar("maribor", "main")
+    assert main.working_days().nth_open_day_after(date(2026, 7, 3), 1) == date(2026, 7, 6)
+
+
+@given(branch_calendars(), days_in_range)
+def test_it_has_only_weekdays_that_are_not_holidays_or_closures_as_working_days(
+    branch: tuple[str, str, BranchCalendar], day: date
+) -> None:
+    _, _, cal = branch
+    working = cal.working_days().is_open(day)
+    assert working == (
+        day.weekday() < 5 and holiday_name(day) is None and cal.closure_on(day) is None
+    )
+
+
 def test_it_counts_open_days_strictly_after_the_day_even_when_that_day_is_open() -> None:
     mobile = calendar("tolmin", "mobile")
     assert mobile.nth_open_day_after(date(2026, 3, 9), 1) == date(2026, 3, 10)

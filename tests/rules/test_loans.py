@@ -198,6 +198,27 @@ def test_it_refuses_a_member_in_collection_before_anything_else() -> None:
     )
 
 
+@pytest.mark.parametrize("branch", ["tolmin", "kobarid", "bovec"])
+def test_it_lends_to_a_mobile_only_member_only_on_the_mobile_library(branch: str) -> None:
+    # Tolmin art. 17 (2), 22: until the annual fee is paid
+    mobile_only = MemberFacts("mobile_only")
+    assert checkout("tolmin", branch, mobile_only) == "fee_required"
+    assert checkout("tolmin", "mobile", mobile_only) is None
+
+
+def test_it_lends_to_mobile_only_members_everywhere_where_the_rules_do_not_restrict_them() -> None:
+    for library, branch in (("maribor", "main"), ("velenje", "main"), ("ravne", "main")):
+        assert checkout(library, branch, MemberFacts("mobile_only")) is None
+
+
+def test_it_gives_fee_required_after_an_expired_membership_and_before_an_old_debt() -> None:
+    expired = MemberFacts("mobile_only", expires=TODAY - timedelta(days=1), has_old_debt=True)
+    assert checkout("tolmin", "tolmin", expired) == "membership_expired"
+    in_debt = MemberFacts("mobile_only", has_old_debt=True)
+    assert checkout("tolmin", "tolmin", in_debt, ItemFacts("newspaper")) == "fee_required"
+    assert checkout("tolmin", "mobile", in_debt) == "debt_overdue"
+
+
 def test_it_refuses_an_online_registered_member_without_a_signed_statement() -> None:
     assert checkout("ravne", "main", MemberFacts("adult", restricted=True)) == (
         "membership_restricted"
@@ -232,9 +253,9 @@ def test_it_renews_a_loan_that_is_not_overdue_on_any_channel() -> None:
 
 @pytest.mark.parametrize("library", ["maribor", "velenje", "tolmin", "ravne"])
 @pytest.mark.parametrize(("channel", "allowed"),
-                         [("desk", True), ("phone", True), ("online", False),
+                         [("desk", True), ("phone", True), ("email", True), ("online", False),
                           ("selfcheck", False)])  # fmt: skip
-def test_it_renews_an_overdue_loan_only_at_the_desk_or_by_phone(
+def test_it_renews_an_overdue_loan_only_at_the_desk_by_phone_or_by_e_mail(
     library: str, channel: str, allowed: bool
 ) -> None:
     branch = preset(library).branches[0].id
@@ -304,6 +325,8 @@ CHECKOUT_ORDER = [
     ("in_collection", lambda p, pr, m, i, t: m.in_collection),
     ("membership_restricted", lambda p, pr, m, i, t: m.restricted),
     ("membership_expired", lambda p, pr, m, i, t: m.expires is not None and t > m.expires),
+    ("fee_required", lambda p, pr, m, i, t: m.category in p.borrow_only_on
+     and p.borrow_only_on[m.category] != pr.name),
     ("debt_overdue", lambda p, pr, m, i, t: p.debt_blocks and m.has_old_debt),
     ("not_for_loan", lambda p, pr, m, i, t: i.not_for_loan or i.material in pr.not_for_loan),
     ("item_not_available", lambda p, pr, m, i, t: not i.available),
@@ -324,14 +347,14 @@ RENEWAL_ORDER = [
     ("renewal_limit", lambda p, pr, m, ln, c, t: pr.max_renewals is not None
      and ln.renewals >= pr.max_renewals),
     ("overdue_needs_staff", lambda p, pr, m, ln, c, t: t > ln.due
-     and c not in ("desk", "phone")),
+     and c not in ("desk", "phone", "email")),
 ]  # fmt: skip
 
 
 def test_it_uses_rules_md_order_of_checkout_reasons() -> None:
     assert [code for code, _ in CHECKOUT_ORDER] == [
-        "in_collection", "membership_restricted", "membership_expired", "debt_overdue",
-        "not_for_loan", "item_not_available", "limit_reached",
+        "in_collection", "membership_restricted", "membership_expired", "fee_required",
+        "debt_overdue", "not_for_loan", "item_not_available", "limit_reached",
     ]  # fmt: skip
 
 
@@ -352,7 +375,7 @@ def policies(draw: st.DrawFn) -> tuple[Policy, str]:
 
 members = st.builds(
     MemberFacts,
-    category=st.just("adult"),
+    category=st.sampled_from(["adult", "mobile_only"]),
     in_collection=st.booleans(),
     restricted=st.booleans(),
     expires=st.none() | st.dates(min_value=TODAY - timedelta(days=3),

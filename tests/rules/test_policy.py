@@ -121,7 +121,11 @@ NUMBERS: list[tuple[str, str, Callable[[Policy], Any], Any]] = [
     ("maribor", "hold not collected", lambda p: p.hold_not_collected_fee, d("0.00")),
     ("maribor", "debt blocks", lambda p: p.debt_blocks, False),
     ("maribor", "return noticed first", lambda p: p.return_noticed_items_before_paying, True),
-    ("maribor", "overdue renewal", lambda p: p.overdue_renewal_channels, {"desk", "phone"}),
+    # RULES.md 1: a renewal asked for by e-mail follows the phone's rules
+    ("maribor", "overdue renewal", lambda p: p.overdue_renewal_channels,
+     {"desk", "phone", "email"}),
+    ("maribor", "hold window in open days", lambda p: p.hold_pickup_days_kind, "open_days"),
+    ("maribor", "everyone borrows everywhere", lambda p: p.borrow_only_on, {}),
     ("maribor", "iban", lambda p: p.data["payment"]["iban"], "SI56 0127 0603 0372 772"),
     ("maribor", "bic", lambda p: p.data["payment"]["bic"], "BSLJSI2X"),
     ("maribor", "lost card", lambda p: p.data["cards"]["lost"], {"child": "2.10",
@@ -141,6 +145,9 @@ NUMBERS: list[tuple[str, str, Callable[[Policy], Any], Any]] = [
     ("velenje", "max renewals", lambda p: p.profiles["standard"].max_renewals, 2),
     ("velenje", "processing", lambda p: p.lost_processing_fee, d("0.80")),
     ("velenje", "hold pick-up", lambda p: p.hold_pickup_open_days, 5),
+    ("velenje", "hold window in open days", lambda p: p.hold_pickup_days_kind, "open_days"),
+    ("velenje", "overdue renewal", lambda p: p.overdue_renewal_channels,
+     {"desk", "phone", "email"}),
     ("velenje", "hold not collected", lambda p: p.hold_not_collected_fee, d("1.00")),
     ("velenje", "debt blocks", lambda p: p.debt_blocks, False),
     ("velenje", "adult membership", lambda p: p.data["membership"]["fees"]["adult"], "15.00"),
@@ -179,6 +186,14 @@ NUMBERS: list[tuple[str, str, Callable[[Policy], Any], Any]] = [
      [False, False, True, True]),
     ("tolmin", "processing", lambda p: p.lost_processing_fee, d("3.00")),
     ("tolmin", "hold pick-up", lambda p: p.hold_pickup_open_days, 5),
+    # Art. 31: "5 delovnih dni", working days as for fines (art. 33)
+    ("tolmin", "hold window in working days", lambda p: p.hold_pickup_days_kind,
+     "working_days"),
+    # Art. 28: desk, phone, and e-mail recorded by staff, which follows the phone's rules
+    ("tolmin", "overdue renewal", lambda p: p.overdue_renewal_channels,
+     {"desk", "phone", "email"}),
+    # Art. 17 (2), 22: mobile-only members borrow only on the mobile library
+    ("tolmin", "mobile only", lambda p: p.borrow_only_on, {"mobile_only": "mobile"}),
     ("tolmin", "locker days", lambda p: p.locker_days, 3),
     ("tolmin", "locker fee", lambda p: p.locker_not_collected_fee, d("1.00")),
     ("tolmin", "debt blocks", lambda p: p.debt_blocks, True),
@@ -209,6 +224,7 @@ NUMBERS: list[tuple[str, str, Callable[[Policy], Any], Any]] = [
     # Ravne: Maribor's rules without the bibliobus
     ("ravne", "processing", lambda p: p.lost_processing_fee, d("5.00")),
     ("ravne", "hold pick-up", lambda p: p.hold_pickup_open_days, 5),
+    ("ravne", "hold window in open days", lambda p: p.hold_pickup_days_kind, "open_days"),
     ("ravne", "profiles", lambda p: set(p.profiles), {"standard"}),
     # Seed 000: members pay a fee (assumed: adults 15.00 a year, under 18 free)
     ("ravne", "adult membership", lambda p: p.membership.fee("adult", 30), d("15.00")),
@@ -254,6 +270,7 @@ ASSUMED = {
         "profiles.standard.max_renewals", "profiles.mobile.fines.rates.default",
         "profiles.mobile.fines.period_days", "profiles.mobile.loan_days.default",
         "profiles.mobile.max_renewals", "holds.pickup_open_days", "holds.not_collected_fee",
+        "holds.pickup_days_kind",
         "profiles.mobile.fines.tolerance_days", "profiles.mobile.ladders.default",
         "profiles.mobile.renewal_days.default", "profiles.standard.renewal_days.default",
         "profiles.standard.loan_days.magazine", "circulation.overdue_renewal_channels",
@@ -266,7 +283,7 @@ ASSUMED = {
         "profiles.standard.renewal_days.default", "profiles.standard.max_renewals",
         "profiles.standard.fines.chargeable", "profiles.standard.fines.tolerance_days",
         "ladders.standard.steps.0.days", "ladders.standard.steps.1.days",
-        "ladders.standard.steps.2.days", "holds.pickup_open_days",
+        "ladders.standard.steps.2.days", "holds.pickup_open_days", "holds.pickup_days_kind",
         "profiles.standard.fines.stop_at_level", "circulation.overdue_renewal_channels",
         "circulation.guardian_age", "membership.fees.staff", "membership.fees.retired_staff",
         "membership.fees.mobile_only", "membership.certificate_months",
@@ -352,6 +369,8 @@ SEED = {
         # free (art. 12), adults are 18 and over (art. 17)
         "cards.first.adult", "cards.first.child", "cards.changed_data.adult",
         "cards.child_under_age", "cards.mobile_only.first.child",
+        # Art. 31: the hold window in working days; art. 17, 22: mobile-only members
+        "holds.pickup_days_kind", "circulation.borrow_only_on.mobile_only",
     ],
     "ravne": [
         # Seed 000: online registration, paid online or at the library
@@ -505,6 +524,14 @@ MALFORMED: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
      "profiles.standard.fines.chargeable:"),
     ("unknown profile", lambda p: p["branches"][1].update(profile="tram"),
      "branches[1].profile:"),
+    ("unknown kind of pick-up days", lambda p: p["holds"].update(pickup_days_kind="weekends"),
+     "holds.pickup_days_kind:"),
+    ("borrow only on an unknown profile",
+     lambda p: p["circulation"].update(borrow_only_on={"mobile_only": "tram"}),
+     "circulation.borrow_only_on.mobile_only:"),
+    ("borrow only for an unknown category",
+     lambda p: p["circulation"].update(borrow_only_on={"pirate": "mobile"}),
+     "circulation.borrow_only_on.pirate: unknown category"),
     # weekdays and seasons
     ("weekday 0", lambda p: p["branches"][0].update(weekdays=[0, 1, 2]),
      "branches[0].weekdays:"),

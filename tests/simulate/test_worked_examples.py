@@ -1,7 +1,8 @@
 """The worked examples of spec/SCENARIOS.md, played through the real `bukve simulate`.
 
-Each `NAME.yaml` in ../shared/spec/scenarios (beside the repository) comes with
-`NAME.expected.json`: the parts of the report that must match exactly. Every scenario is played
+Each `NAME.yaml` in ../shared/spec/scenarios (beside the repository), and in tests/scenarios
+(the project's own, computed by hand from RULES.md), comes with `NAME.expected.json`: the parts
+of the report that must match exactly. Every scenario is played
 twice: by the real command line in a subprocess (its own throw-away SQLite database), and
 in-process on the test database, so that CI plays it on PostgreSQL too.
 """
@@ -24,6 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS_DIR = (ROOT / ".." / "shared" / "spec" / "scenarios").resolve()
 SCENARIOS = sorted(SCENARIOS_DIR.glob("*.yaml")) if SCENARIOS_DIR.is_dir() else []
+SCENARIOS += sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
 CLI_TIMEOUT = 300
 
 
