@@ -24,6 +24,7 @@ from pydantic import (
 from bukve.accounts.models import Charge, Payment
 from bukve.catalog.models import Item
 from bukve.circulation.models import Loan, Reservation
+from bukve.rules.fines import DayCode
 from bukve.rules.money import AmountError, parse_amount
 
 NO_NUL = r"^[^\x00]*$"
@@ -226,7 +227,10 @@ class ChargesOut(Schema):
 class FineDay(Schema):
     date: dt.date
     charged: bool
-    why: str  # "charged", "tolerance", or why the branch was closed
+    # Why the day is (not) charged: a stable code, and the reason in the request's language
+    # (Accept-Language), with a holiday's name and a closure's reason.
+    code: DayCode = Field(examples=["not_working_day"])
+    why: str = Field(examples=["not a working day (Saturday): only working days are charged"])
     rate: Money
 
 

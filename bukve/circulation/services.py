@@ -81,9 +81,60 @@ def loan_fine(
 
 
 def fine_explain(charge: Charge) -> tuple[fines.Day, ...]:
-    """The day-by-day explanation of a recorded fine."""
+    """The day-by-day explanation of a recorded fine: each day keeps the core's `code` and
+    gets in `why` the reason in the active language, holiday names included (RULES.md 1)."""
+    from dataclasses import replace
+
+    from django.utils import formats
+    from django.utils.translation import get_language, gettext, gettext_noop
+
+    from bukve.rules.calendar import holiday_name
+
     assert charge.kind == "fine" and charge.loan is not None and charge.stretch_from is not None
-    return loan_fine(charge.loan, charge.date, start=charge.stretch_from).days
+    english = (get_language() or "sl").startswith("en")
+    seasons = {"summer schedule": gettext_noop("summer schedule")}  # the presets' names
+    on_weekdays = (gettext_noop("on Mondays"), gettext_noop("on Tuesdays"),
+                   gettext_noop("on Wednesdays"), gettext_noop("on Thursdays"),
+                   gettext_noop("on Fridays"), gettext_noop("on Saturdays"),
+                   gettext_noop("on Sundays"))  # fmt: skip
+
+    def why(day: fines.Day) -> str:
+        weekday = {"weekday": formats.date_format(day.date, "l"),
+                   "on_weekdays": gettext(on_weekdays[day.date.weekday()])}  # fmt: skip
+        match day.code:
+            case "charged":
+                return gettext("charged")
+            case "tolerance":
+                return gettext("tolerance")
+            case "sunday":
+                return gettext("Sunday")
+            case "holiday":
+                name = holiday_name(day.date, "en_US" if english else "sl") or day.detail
+                return gettext("holiday: %(name)s") % {"name": name}
+            case "closure" if day.detail:
+                return gettext("extraordinary closure: %(reason)s") % {"reason": day.detail}
+            case "closure":
+                return gettext("extraordinary closure")
+            case "seasonal_schedule":
+                season = gettext(seasons[day.detail]) if day.detail in seasons else day.detail
+                return gettext("%(season)s: closed %(on_weekdays)s") % {"season": season, **weekday}
+            case "not_working_day":
+                return (
+                    gettext("not a working day (%(weekday)s): only working days are charged")
+                    % weekday
+                )
+            case "closed_weekday":
+                return gettext("the branch is closed %(on_weekdays)s") % weekday
+            case "period_starts":
+                return gettext(
+                    "%(days)s-day period no. %(number)s starts: one unit of the fine"
+                ) % {"days": day.detail, "number": day.number}
+            case "same_period":
+                return gettext("within period %(number)s, already charged") % {"number": day.number}
+        return day.why
+
+    days = loan_fine(charge.loan, charge.date, start=charge.stretch_from).days
+    return tuple(replace(day, why=why(day)) for day in days)
 
 
 def _record_fine(

@@ -14,15 +14,22 @@ MON_FRI = frozenset(range(5))
 MON_SAT = frozenset(range(6))
 
 
+# The languages the holidays package names Slovenia's holidays in (as it spells them).
+HOLIDAY_LANGUAGES = ("sl", "en_US")
+
+
 @lru_cache(maxsize=256)
-def _holidays_of_year(year: int) -> dict[date, str]:
-    # Default category only: the work-free days (RULES.md 1). Names in Slovenian.
-    return dict(holidays_lib.country_holidays("SI", years=year, language="sl"))
+def _holidays_of_year(year: int, language: str = "sl") -> dict[date, str]:
+    # Default category only: the work-free days (RULES.md 1). Names in Slovenian by default.
+    return dict(holidays_lib.country_holidays("SI", years=year, language=language))
 
 
-def holiday_name(day: date) -> str | None:
-    """The Slovenian name of the work-free holiday on `day`, or None."""
-    return _holidays_of_year(day.year).get(day)
+def holiday_name(day: date, language: str = "sl") -> str | None:
+    """The name of the work-free holiday on `day` in `language` (one of HOLIDAY_LANGUAGES;
+    Slovenian by default), or None."""
+    if language not in HOLIDAY_LANGUAGES:
+        raise ValueError(f"no holiday names in {language!r}")
+    return _holidays_of_year(day.year, language).get(day)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,19 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class Closed:
+    """Why a branch is closed on a day, as a fact for the shell to put into words.
+
+    `code` is "holiday" (`detail`: its Slovenian name), "closure" (`detail`: the reason
+    entered, maybe empty), "season" (closed on this weekday under a seasonal schedule;
+    `detail`: the season's name) or "weekday" (the weekly schedule has no opening that day).
+    """
+
+    code: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class BranchCalendar:
     """When a branch is open. Weekdays are 0 (Monday) to 6 (Sunday)."""
 
@@ -65,7 +85,7 @@ class BranchCalendar:
     def closure_on(self, day: date) -> Closure | None:
         return next((c for c in self.closures if c.covers(day)), None)
 
-    def closed_reason(self, day: date) -> str | None:
+    def closed_on(self, day: date) -> Closed | None:
         """Why the branch is closed on `day` (None when it is open).
 
         The order is the one a librarian would name first: a holiday, then an extraordinary
@@ -73,20 +93,35 @@ class BranchCalendar:
         """
         name = holiday_name(day)
         if name:
-            return f"holiday: {name}"
-        if self.closure_on(day):
-            return "closure"
+            return Closed("holiday", name)
+        closure = self.closure_on(day)
+        if closure is not None:
+            return Closed("closure", closure.reason)
         season = self.season_on(day)
         in_schedule = day.weekday() in self.weekdays
         if season is not None and day.weekday() not in season.weekdays and in_schedule:
-            return season.name
+            return Closed("season", season.name)
         weekdays = season.weekdays if season is not None else self.weekdays
         if day.weekday() not in weekdays:
-            return WEEKDAY_NAMES[day.weekday()]
+            return Closed("weekday")
         return None
 
+    def closed_reason(self, day: date) -> str | None:
+        """`closed_on` as a short English tag: "holiday: božič", "closure", the season's
+        name, or the weekday ("Sunday")."""
+        closed = self.closed_on(day)
+        if closed is None:
+            return None
+        if closed.code == "holiday":
+            return f"holiday: {closed.detail}"
+        if closed.code == "closure":
+            return "closure"
+        if closed.code == "season":
+            return closed.detail
+        return WEEKDAY_NAMES[day.weekday()]
+
     def is_open(self, day: date) -> bool:
-        return self.closed_reason(day) is None
+        return self.closed_on(day) is None
 
     def next_open_day(self, day: date) -> date:
         """`day` itself when open, else the first open day after it."""

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+
 from bukve.accounts.models import Charge, Payment
 from bukve.accounts.services import balance, has_old_debt, open_debt, payment_take
 from bukve.catalog.models import Item, Record
@@ -139,10 +141,7 @@ def _report(
         if c.kind == "fine":
             row["days"] = c.units
             if explain:
-                row["explain"] = [
-                    {"date": d.date.isoformat(), "charged": d.charged, "why": d.why}
-                    for d in circulation.fine_explain(c)
-                ]
+                row["explain"] = _explain(c)
         if c.level is not None:
             row["level"] = c.level
         charges.append(row)
@@ -179,6 +178,15 @@ def _report(
         "balances": {mid: _money(balance(m)) for mid, m in members.items()},
         "states": states,
     }
+
+
+def _explain(fine: Charge) -> list[dict[str, Any]]:
+    """Each day of the fine's stretch: whether it is charged, a stable code for machines
+    (bukve.rules.fines.DayCode) and the reason for people, in English only (holiday names
+    too), as the rest of the report."""
+    with translation.override("en"):
+        return [{"date": d.date.isoformat(), "charged": d.charged, "code": d.code, "why": d.why}
+                for d in circulation.fine_explain(fine)]  # fmt: skip
 
 
 def _states(member: Member, policy: Any, end: date) -> list[str]:

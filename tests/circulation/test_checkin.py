@@ -57,13 +57,13 @@ def test_it_records_the_fine_on_the_return_day(
     assert charges_of(ana) == [(date(2026, 3, 30), "fine", Decimal(amount))]
     fine = Charge.objects.get(member=ana)
     assert (fine.units, fine.stretch_from, fine.loan_id) == (3, date(2026, 3, 23), result.loan.pk)
-    assert [(d.date.day, d.charged, d.why) for d in fine_explain(fine)] == [
+    assert [(d.date.day, d.charged, d.code) for d in fine_explain(fine)] == [
         (24, False, "tolerance"),
         (25, False, "tolerance"),
         (26, False, "tolerance"),
         (27, True, "charged"),
         (28, True, "charged"),
-        (29, False, "Sunday"),
+        (29, False, "sunday"),
         (30, True, "charged"),
     ]
     loan = Loan.objects.get(pk=result.loan.pk)

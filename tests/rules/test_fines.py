@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bukve.rules.calendar import BranchCalendar, holiday_name
-from bukve.rules.fines import Fine, fine, rate_on
+from bukve.rules.calendar import MON_FRI, BranchCalendar, Closure, holiday_name
+from bukve.rules.fines import DAY_CODES, Fine, fine, rate_on
 from bukve.rules.policy import FineRules
 from tests.rules.presets import (
     BRANCHES,
@@ -356,3 +356,101 @@ def test_it_charges_the_book_rate_once_per_charged_unit_at_every_branch(
     rules = preset(library).profile_of(branch).fines
     result = fine_at(library, branch, "book", D(2026, 3, 2), D(2026, 3, 30))
     assert result.amount == rules.rates.get("book") * result.units
+
+
+# --- codes: why each day is (not) charged, as a fact the shell puts into words ------------------
+
+
+def codes(result: Fine) -> dict[date, tuple[str, str, int]]:
+    return {day.date: (day.code, day.detail, day.number) for day in result.days}
+
+
+def test_it_says_a_tolmin_saturday_is_no_working_day_though_the_branch_is_open() -> None:
+    # given: Tolmin is open on Saturdays, but charges working days only (art. 33)
+    assert calendar("tolmin", "tolmin").is_open(D(2026, 4, 4))
+
+    # when: due Wed 1 April 2026, back Mon 13 April, closed on Wed 8 April for an inventory
+    result = fine(
+        D(2026, 4, 1),
+        D(2026, 4, 13),
+        preset("tolmin").profile_of("tolmin").fines,
+        BranchCalendar(
+            weekdays=calendar("tolmin", "tolmin").weekdays,
+            closures=(Closure(D(2026, 4, 8), D(2026, 4, 8), "popis gradiva"),),
+        ),
+        rates("tolmin", "tolmin", "book"),
+    )
+
+    # then
+    days = codes(result)
+    assert days[D(2026, 4, 2)] == ("charged", "", 0)
+    assert days[D(2026, 4, 4)] == ("not_working_day", "", 0)
+    assert days[D(2026, 4, 11)] == ("not_working_day", "", 0)
+    assert days[D(2026, 4, 5)] == ("holiday", "velikonočna nedelja", 0)  # a holiday first
+    assert days[D(2026, 4, 6)] == ("holiday", "velikonočni ponedeljek", 0)
+    assert days[D(2026, 4, 8)] == ("closure", "popis gradiva", 0)
+    assert days[D(2026, 4, 12)] == ("sunday", "", 0)
+    assert result.units == 6
+
+
+def test_it_gives_maribors_tolerance_days_their_number_and_the_summer_schedule_its_name() -> None:
+    # Due Wed 1 July 2026: tolerance 2-4 (a Saturday among them), Sunday 5, summer Saturday 11.
+    result = fine_at("maribor", "main", "book", D(2026, 7, 1), D(2026, 7, 13))
+    days = codes(result)
+    assert [days[D(2026, 7, n)] for n in (2, 3, 4)] == [
+        ("tolerance", "", 1), ("tolerance", "", 2), ("tolerance", "", 3),
+    ]  # fmt: skip
+    assert days[D(2026, 7, 5)] == ("sunday", "", 0)
+    assert days[D(2026, 7, 11)] == ("seasonal_schedule", "summer schedule", 0)
+    assert days[D(2026, 7, 12)] == ("sunday", "", 0)  # a Sunday, summer or not
+
+
+def test_it_says_a_branch_is_closed_on_a_weekday_where_every_open_day_is_charged() -> None:
+    # Velenje's rules with a branch that opens Monday to Friday: its Saturday is a closed day.
+    rules = preset("velenje").profile_of("main").fines
+    result = fine(D(2026, 3, 5), D(2026, 3, 9), rules, BranchCalendar(weekdays=MON_FRI),
+                  rates("velenje", "main", "book"))  # fmt: skip
+    days = codes(result)
+    assert days[D(2026, 3, 7)] == ("closed_weekday", "", 0)
+    assert days[D(2026, 3, 8)] == ("sunday", "", 0)
+
+
+def test_it_numbers_the_periods_of_the_mobile_library() -> None:
+    # Tolmin's mobile library: one unit for each started 35-day period.
+    result = fine_at("tolmin", "mobile", "book", D(2026, 5, 5), D(2026, 5, 5) + timedelta(37))
+    days = result.days
+    assert (days[0].code, days[0].number, days[0].detail, days[0].charged) == (
+        "period_starts", 1, "35", True,
+    )  # fmt: skip
+    assert (days[1].code, days[1].number, days[1].charged) == ("same_period", 1, False)
+    assert (days[35].code, days[35].number, days[35].charged) == ("period_starts", 2, True)
+    assert (days[36].code, days[36].number) == ("same_period", 2)
+
+
+@settings(max_examples=200)
+@given(branch_calendars(), stretches)
+def test_it_gives_every_day_a_known_code_that_agrees_with_charged(
+    branch: tuple[str, str, BranchCalendar], stretch: tuple[date, int]
+) -> None:
+    library, branch_id, cal = branch
+    due, length = stretch
+    rules = preset(library).profile_of(branch_id).fines
+    result = fine(due, due + timedelta(days=length), rules, cal, rates(library, branch_id, "book"))
+    for day in result.days:
+        assert day.code in DAY_CODES
+        assert day.charged == (day.code in ("charged", "period_starts")), day
+        if day.code == "holiday":
+            assert day.detail == holiday_name(day.date)
+        if day.code == "sunday":
+            assert day.date.weekday() == 6
+        if day.code == "not_working_day":
+            assert rules.chargeable == "working_days" and day.date.weekday() == 5
+
+
+def test_it_names_the_holidays_in_slovenian_and_in_english() -> None:
+    assert holiday_name(D(2026, 12, 25)) == "božič"
+    assert holiday_name(D(2026, 12, 25), "en_US") == "Christmas Day"
+    assert holiday_name(D(2026, 4, 6), "en_US") == "Easter Monday"
+    assert holiday_name(D(2026, 6, 8), "en_US") is None  # a holiday that is a working day
+    with pytest.raises(ValueError):
+        holiday_name(D(2026, 12, 25), "de")
