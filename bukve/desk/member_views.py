@@ -127,9 +127,32 @@ def membership_page(request: HttpRequest, pk: int) -> HttpResponse:
         "end_form": EndForm(),
         "exclude_form": ExcludeForm(),
         "may_exclude": request.staff.may(Staff.DIRECTOR),
+        "borrows_only_on": policy.borrow_only_on.get(member.category),
         "section": "members",
     }
     return render(request, "desk/members/membership.html", context)
+
+
+@require_POST
+@staff_required()
+def fee_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member who borrows only on the mobile library pays the annual fee, which opens every
+    branch (Tolmin art. 17, 22): the category follows the member's age and the fee is
+    charged to the account, to be paid at the desk as any debt."""
+    member = _member(request, pk)
+    try:
+        member = membership.membership_fee_pay(
+            member=member, today=timezone.localdate(), by=request.user
+        )
+    except Refused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(
+            request,
+            _("Every branch is open to the member now: %(category)s, paid until %(date)s.")
+            % {"category": member.get_category_display(), "date": _day(member.expires)},
+        )
+    return _to_member(member, "membership")
 
 
 @require_POST

@@ -20,6 +20,7 @@ urlpatterns = [
     path("members/pending/", member_views.pending, name="members_pending"),
     path("members/<id:pk>/membership/", member_views.membership_page, name="membership"),
     path("members/<id:pk>/membership/renew/", member_views.renew, name="membership_renew"),
+    path("members/<id:pk>/membership/fee/", member_views.fee_pay, name="membership_fee_pay"),
     path("members/<id:pk>/membership/evidence/", member_views.evidence, name="evidence"),
     path("members/<id:pk>/membership/card/", member_views.card, name="card_issue"),
     path("members/<id:pk>/membership/sign/", member_views.sign, name="member_sign"),

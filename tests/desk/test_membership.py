@@ -235,3 +235,25 @@ def test_the_member_page_and_the_membership_page_say_the_same(
     # and the membership page's own sections do not contradict the summary
     assert "Izkaznica še ni bila izročena" not in membership_page
     assert "Podpisano." not in membership_page
+
+
+def test_a_mobile_only_member_pays_the_annual_fee_and_every_branch_opens(
+    staff_client, tolmin, make_member
+):
+    # given: Eva borrows on the mobile library only (Tolmin art. 17, 22)
+    eva = make_member(tolmin, "TO9", category="mobile_only", born=date(1980, 5, 5))
+    desk = staff_client(tolmin)
+    page_before = page(desk.get(reverse("desk:membership", args=[eva.pk])))
+    assert reverse("desk:membership_fee_pay", args=[eva.pk]) in page_before
+
+    # when: the desk charges her the annual fee
+    desk.post(reverse("desk:membership_fee_pay", args=[eva.pk]))
+
+    # then: an adult now, the fee on her account, and the button gone
+    eva.refresh_from_db()
+    assert eva.category == "adult"
+    assert list(Charge.objects.filter(member=eva).values_list("kind", "amount")) == [
+        ("membership", Decimal("18.00"))
+    ]
+    page_after = page(desk.get(reverse("desk:membership", args=[eva.pk])))
+    assert reverse("desk:membership_fee_pay", args=[eva.pk]) not in page_after
