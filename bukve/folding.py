@@ -5,6 +5,7 @@ so "špela" found "Špela Košir" on PostgreSQL and nobody on SQLite. Searches t
 a folded copy of the text, stored next to it, with the folded query (`fold` on both sides).
 """
 
+import re
 import unicodedata
 
 # Letters that Unicode does not take apart into a base letter and a mark.
@@ -17,3 +18,22 @@ def fold(text: str) -> str:
     "Đurđa" is "durda", "Straße" is "strasse"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
+
+
+def near(word: str) -> str:
+    """A regular expression for the words one typing slip away from `word` (a folded word
+    of at least NEAR_FROM letters): a letter left out, one too many, a wrong one or two
+    swapped, so that "presern" finds "preseren". Plain `.` and `|`, which SQLite (Python's
+    re) and PostgreSQL read alike."""
+    variants = {re.escape(word)}
+    for i in range(len(word) + 1):
+        variants.add(re.escape(word[:i]) + "." + re.escape(word[i:]))  # one letter more
+    for i in range(len(word)):
+        variants.add(re.escape(word[:i]) + re.escape(word[i + 1 :]))  # one letter less
+        variants.add(re.escape(word[:i]) + "." + re.escape(word[i + 1 :]))  # another letter
+        swapped = word[:i] + word[i + 1 : i + 2] + word[i] + word[i + 2 :]
+        variants.add(re.escape(swapped))  # two letters swapped
+    return "|".join(sorted(variants))
+
+
+NEAR_FROM = 5  # shorter words match too much when a letter may differ

@@ -3,6 +3,7 @@ with their place in the queue, and the catalogue. Reads only; writes are the ser
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from bukve.catalog.models import Item, Record
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import Renewal, is_exempt, loan_fine, renewal_preview
-from bukve.folding import fold
+from bukve.folding import NEAR_FROM, fold, near
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
 
@@ -84,8 +85,16 @@ def catalogue_search(member: Member, text: str) -> QuerySet[Record]:
     words = fold(text).split()  # whatever the case and diacritics (bukve.folding)
     if not words:
         return records.none()
+    found = records
     for word in words:
-        records = records.filter(text_folded__contains=word)
+        found = found.filter(text_folded__contains=word)
+    if not found.exists():  # a typing slip: "Presern" for Prešeren
+        found = records
+        for word in words:
+            found = found.filter(
+                text_folded__regex=near(word) if len(word) >= NEAR_FROM else re.escape(word)
+            )
+    records = found
     available = Q(items__status=Item.SHELF, items__not_for_loan=False)
     return (
         records.annotate(copies=Count("items"), available=Count("items", filter=available))

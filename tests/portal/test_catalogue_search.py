@@ -42,6 +42,25 @@ def test_it_finds_by_title_and_author_together(ana, cankar, text):
     assert [r.key for r in catalogue_search(ana, text)] == ["r1"]
 
 
+@pytest.mark.parametrize("text", ["Presern", "preseren", "PREŠEREN", "Prešern", "Poezjie"])
+def test_a_typing_slip_still_finds_the_title(ana, tolmin, make_item, text):
+    # "Presern" leaves out a letter of Prešeren; "Poezjie" swaps two
+    item = make_item(tolmin, "b3", record="r3", title="Poezije")
+    record = Record.objects.get(pk=item.record_id)
+    record.author = "France Prešeren"
+    record.save(update_fields=["author"])
+
+    assert [r.key for r in catalogue_search(ana, text)] == ["r3"]
+
+
+def test_a_typing_slip_is_tolerated_only_when_nothing_matches_exactly(ana, tolmin, make_item):
+    make_item(tolmin, "b4", record="r4", title="Preseren")
+    make_item(tolmin, "b5", record="r5", title="Presern")
+
+    assert [r.key for r in catalogue_search(ana, "Presern")] == ["r5"]
+    assert [r.key for r in catalogue_search(ana, "oza")] == []  # short words: no slips
+
+
 def test_the_migration_folds_the_titles_there_are(ana, cankar):
     # given: titles written before the folded copy existed
     Record.objects.update(text_folded="")
