@@ -289,15 +289,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    os.environ["BUKVE_DEMO"] = "true"  # a development key, and the demo logins on the home page
-    os.environ.setdefault("BUKVE_EMAIL_TIMEOUT", "3")  # no mail server must not hold up the demo
+    # A development key, the demo logins on the home page, and e-mail and SMS kept as files
+    # under var/ (settings: BUKVE_MAIL_DIR, BUKVE_SMS_DIR) instead of going out.
+    os.environ["BUKVE_DEMO"] = "true"
+    os.environ.setdefault("BUKVE_EMAIL_TIMEOUT", "3")  # if SMTP is asked for, don't wait long
     _setup(web=True)
     _migrate()
+    import threading
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    from bukve.accounts.online import online_payments_expire
     from bukve.demo import demo_load
+    from bukve.notices.channels import kept_files
+    from bukve.notices.services import outbox_send_all
 
     demo_load(out=sys.stdout)
-    # Failures (no SMTP server, no SMS gateway) are logged as deliveries and retried later.
-    print(f"bukve demo: outbox: {_outbox_send(100)}")
+    online_payments_expire()
+    counts = outbox_send_all()
+    print(f"bukve demo: outbox: {counts['sent']} sent, {counts['retry']} to retry, "
+          f"{counts['failed']} failed")  # fmt: skip
+    for what, folder, count in kept_files():
+        print(f"bukve demo: {what}: {count} in {folder}/<library>/")
+    if settings.BUKVE_MAIL_DIR and settings.BUKVE_SMS_DIR:
+        print("bukve demo: no message leaves this machine; those queued while you try the demo "
+              "are delivered there every 30 seconds")  # fmt: skip
+
+        def keep_delivering() -> None:
+            while True:
+                time.sleep(30)
+                try:
+                    outbox_send_all()
+                except Exception as error:  # the demo goes on; the next round tries again
+                    print(f"bukve demo: outbox: {error}", file=sys.stderr)
+                finally:
+                    connection.close()
+
+        threading.Thread(target=keep_delivering, name="demo-outbox", daemon=True).start()
     return cmd_serve(args)
 
 

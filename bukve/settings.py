@@ -162,6 +162,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("BUKVE_EMAIL_FROM", "Bukve <bukve@localhost>
 BUKVE_SMS_URL = os.environ.get("BUKVE_SMS_URL", "")  # empty: SMS messages fail (and say why)
 BUKVE_SMS_TOKEN = os.environ.get("BUKVE_SMS_TOKEN", "")
 BUKVE_LETTERS_DIR = Path(os.environ.get("BUKVE_LETTERS_DIR", VAR_DIR / "letters"))
+# The demo, and development when asked, keep e-mail and SMS on this machine instead, as files
+# to read: e-mail as .eml in BUKVE_MAIL_DIR/<library>/, SMS as .txt in BUKVE_SMS_DIR/<library>/
+# (`bukve demo`: var/mail and var/sms). Production sends over SMTP and through the gateway.
+_DEMO = os.environ.get("BUKVE_DEMO") == "true"
+BUKVE_MAIL_DIR = os.environ.get("BUKVE_MAIL_DIR", str(VAR_DIR / "mail") if _DEMO else "")
+BUKVE_SMS_DIR = os.environ.get("BUKVE_SMS_DIR", str(VAR_DIR / "sms") if _DEMO else "")
+if (BUKVE_MAIL_DIR or BUKVE_SMS_DIR) and not (DEBUG or _DEMO):
+    raise ImproperlyConfigured(
+        "BUKVE_MAIL_DIR and BUKVE_SMS_DIR keep messages on this machine: only with "
+        "BUKVE_DEBUG=true or in `bukve demo`; production sends e-mail over SMTP "
+        "(BUKVE_EMAIL_HOST) and SMS through the gateway (BUKVE_SMS_URL)"
+    )
 
 # Online payment (bukve/accounts/providers.py): "stripe" (Stripe Checkout) or "sandbox", a
 # pretend bank in Bukve itself for development, the demo and the tests. The sandbox takes no

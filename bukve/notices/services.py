@@ -216,6 +216,18 @@ def outbox_send(*, now: datetime | None = None, limit: int = 100) -> dict[str, i
     return counts
 
 
+def outbox_send_all(*, now: datetime | None = None, batch: int = 100) -> dict[str, int]:
+    """Send every message that is due, batch after batch (`bukve outbox send` sends one
+    batch): what `bukve demo` does when it starts and every 30 seconds while it serves."""
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    while True:
+        counts = outbox_send(now=now, limit=batch)
+        for key in totals:
+            totals[key] += counts[key]
+        if sum(counts.values()) < batch:
+            return totals
+
+
 def _settle(message: Message, ok: bool, detail: str, now: datetime) -> str:
     with transaction.atomic():
         Delivery.objects.create(message=message, at=now, ok=ok, detail=detail[:2000])
