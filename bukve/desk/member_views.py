@@ -7,6 +7,7 @@ shown as messages, never as errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -139,37 +140,29 @@ def fee_pay(request: HttpRequest, pk: int) -> HttpResponse:
     """A member who borrows only on the mobile library pays the annual fee, which opens every
     branch (Tolmin art. 17, 22): the category follows the member's age and the fee is
     charged to the account, to be paid at the desk as any debt."""
-    member = _member(request, pk)
-    try:
-        member = membership.membership_fee_pay(
-            member=member, today=timezone.localdate(), by=request.user
-        )
-    except Refused as refusal:
-        _refused(request, refusal)
-    else:
-        messages.success(
-            request,
-            _("Every branch is open to the member now: %(category)s, paid until %(date)s.")
-            % {"category": member.get_category_display(), "date": _day(member.expires)},
-        )
-    return _to_member(member, "membership")
+    return _membership_paid(request, pk, membership.membership_fee_pay, _(
+        "Every branch is open to the member now: %(category)s, paid until %(date)s."))  # fmt: skip
 
 
 @require_POST
 @staff_required()
 def renew(request: HttpRequest, pk: int) -> HttpResponse:
+    return _membership_paid(request, pk, membership.membership_renew,
+                            _("The membership is paid until %(date)s."))  # fmt: skip
+
+
+def _membership_paid(
+    request: HttpRequest, pk: int, service: Callable[..., Member], done: str
+) -> HttpResponse:
+    """Charge a membership period through `service` and say until when it is paid."""
     member = _member(request, pk)
     try:
-        member = membership.membership_renew(
-            member=member, today=timezone.localdate(), by=request.user
-        )
+        member = service(member=member, today=timezone.localdate(), by=request.user)
     except Refused as refusal:
         _refused(request, refusal)
     else:
-        messages.success(
-            request,
-            _("The membership is paid until %(date)s.") % {"date": _day(member.expires)},
-        )
+        category = member.get_category_display()
+        messages.success(request, done % {"category": category, "date": _day(member.expires)})
     return _to_member(member, "membership")
 
 
