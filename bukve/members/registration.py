@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bukve.accounts.models import Charge
+from bukve.folding import fold
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member, Registration
@@ -229,7 +230,8 @@ def _send_link(registration: Registration) -> None:
 
 def _duplicate_of(library: Library, first: str, last: str, born: date, email: str
                   ) -> Member | None:  # fmt: skip
-    same_person = Q(first_name__iexact=first.strip(), last_name__iexact=last.strip(), born=born)
+    # The folded name: "ŠPELA KOŠIR" is "Špela Košir" on SQLite too (bukve.folding)
+    same_person = Q(name_folded=fold(f"{first.strip()} {last.strip()}"), born=born)
     same_email = Q(email__iexact=email.strip()) if email.strip() else Q(pk=None)
     return Member.objects.filter(library=library).filter(same_person | same_email).first()
 
