@@ -351,9 +351,9 @@ def build(n_loans: int, today: date, seed: int) -> None:
             "accounts_charge",
             ["id", "library_id", "member_id", "date", "kind", "amount", "open_amount",
              "loan_id", "item_id", "notice_id", "level", "units", "stretch_from", "note",
-             "created_at", "price_code"],
+             "created_at", "price_code", "idempotency_key"],
             ((i, lib, m, d, kind, amount, amount, loan, item, notice, level, units, start, "",
-              f"{d.isoformat()} 03:00+01", "")
+              f"{d.isoformat()} 03:00+01", "", "")
              for i, (lib, m, d, kind, amount, loan, item, notice, level, units, start)
              in enumerate(charge_rows, start=1)),
         )  # fmt: skip
@@ -366,21 +366,22 @@ def build(n_loans: int, today: date, seed: int) -> None:
             ["id", "library_id", "card_number", "first_name", "last_name", "name_folded", "born",
              "category", "guardian_id", "expires", "restricted", "in_collection_since",
              "language", "email", "phone", "notify_by", "password", "address", "birth_place",
-             "education", "education_consent", "contact_person", "end_reason", "age_group"],
+             "education", "education_consent", "contact_person", "end_reason", "age_group",
+             "session_version"],
             ((i + 1, lib, f"{i + 1:08d}", f"Ime{i % 997}", f"Priimek{i % 4999}",
               fold(f"Ime{i % 997} Priimek{i % 4999}"), member_born[i],
               CATEGORIES[member_category[i]][0], member_guardian[i],
               today + timedelta(days=rng.randint(1, 365)), False, in_collection.get(i + 1),
-              "sl", f"clan{i + 1}@example.si", "", "email", "", "", "", "", False, "", "", "")
+              "sl", f"clan{i + 1}@example.si", "", "email", "", "", "", "", False, "", "", "", 0)
              for i in range(n_members)),
         )  # fmt: skip
         # A credit left at the desk by members who owe nothing; it settles their next debts.
         counts["payments"] = copier.copy(
             "accounts_payment",
             ["id", "library_id", "member_id", "date", "amount", "unallocated", "method",
-             "created_at", "note", "receipt_number"],
+             "created_at", "note", "receipt_number", "idempotency_key"],
             ((i, lib, member, today - timedelta(days=30), amount, amount, "cash",
-              f"{(today - timedelta(days=30)).isoformat()} 10:00+01", "", f"2026-{i:06d}")
+              f"{(today - timedelta(days=30)).isoformat()} 10:00+01", "", f"2026-{i:06d}", "")
              for i, (member, amount) in enumerate(
                  ((m, Decimal(rng.randint(1, 10))) for m in range(1, n_members + 1)
                   if m not in owing and rng.random() < CREDIT_SHARE), start=1)),
