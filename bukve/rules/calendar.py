@@ -70,6 +70,17 @@ class Closed:
     code: str
     detail: str = ""
 
+    def tag(self, day: date) -> str:
+        """A short English tag: "holiday: božič", "closure", the season's name, or the
+        weekday ("Sunday")."""
+        if self.code == "holiday":
+            return f"holiday: {self.detail}"
+        if self.code == "closure":
+            return "closure"
+        if self.code == "season":
+            return self.detail
+        return WEEKDAY_NAMES[day.weekday()]
+
 
 @dataclass(frozen=True)
 class BranchCalendar:
@@ -107,18 +118,9 @@ class BranchCalendar:
         return None
 
     def closed_reason(self, day: date) -> str | None:
-        """`closed_on` as a short English tag: "holiday: božič", "closure", the season's
-        name, or the weekday ("Sunday")."""
+        """`closed_on` as a short English tag (`Closed.tag`), None when the branch is open."""
         closed = self.closed_on(day)
-        if closed is None:
-            return None
-        if closed.code == "holiday":
-            return f"holiday: {closed.detail}"
-        if closed.code == "closure":
-            return "closure"
-        if closed.code == "season":
-            return closed.detail
-        return WEEKDAY_NAMES[day.weekday()]
+        return None if closed is None else closed.tag(day)
 
     def is_open(self, day: date) -> bool:
         return self.closed_on(day) is None

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal, get_args
 
-from bukve.rules.calendar import MON_FRI, BranchCalendar, Closed, days_between
+from bukve.rules.calendar import BranchCalendar, Closed, days_between
 from bukve.rules.policy import FineRules
 
 Rates = Sequence[tuple[date, Decimal]]  # (valid from, rate), in date order
@@ -61,18 +61,14 @@ def rate_on(rates: Rates, day: date) -> Decimal:
     return current
 
 
-def _working_days(calendar: BranchCalendar) -> BranchCalendar:
-    # Tolmin art. 33: Monday to Friday that are not holidays and not closures of the branch.
-    return BranchCalendar(weekdays=MON_FRI, closures=calendar.closures)
-
-
 def fine(due: date, end: date, rules: FineRules, calendar: BranchCalendar, rates: Rates) -> Fine:
     """The fine for the overdue stretch (due, end] of one loaned unit."""
     if end <= due:
         return Fine(0, Decimal("0.00"), ())
     if rules.method == "period":
         return _period_fine(due, end, rules, rates)
-    days_calendar = _working_days(calendar) if rules.chargeable == "working_days" else calendar
+    # Tolmin art. 33: working days are Monday to Friday, not holidays, not closures.
+    days_calendar = calendar.counting(rules.chargeable)
     tolerance_end = due + timedelta(days=rules.tolerance_days)
     days = []
     for day in days_between(due, end):
@@ -83,9 +79,8 @@ def fine(due: date, end: date, rules: FineRules, calendar: BranchCalendar, rates
         if closed is None:
             days.append(Day(day, True, "charged", rate_on(rates, day)))
         else:
-            why = days_calendar.closed_reason(day) or ""
             code = _code(day, closed, working_days=rules.chargeable == "working_days")
-            days.append(Day(day, False, why, code=code, detail=closed.detail))
+            days.append(Day(day, False, closed.tag(day), code=code, detail=closed.detail))
     charged = [d for d in days if d.charged]
     return Fine(len(charged), sum((d.rate for d in charged), Decimal("0.00")), tuple(days))
 
