@@ -149,17 +149,25 @@ def member_authenticate(*, library: Library, login: str, password: str) -> Membe
 
     An e-mail shared by several members (a parent registered their children with theirs)
     logs in none of them: the card number is needed then."""
+    member = member_named(library=library, login=login)
+    if member is None:
+        check_password(password, _DUMMY_HASH)
+        return None
+    return member if check_password(password, member.password) else None
+
+
+def member_named(*, library: Library, login: str) -> Member | None:
+    """The one member with a portal password whose card number or e-mail is `login`; None
+    when nobody is, or when several members share the e-mail."""
     login = login.strip()
+    if not login:
+        return None
     found = list(
         Member.objects.filter(library=library)
         .exclude(password="")
-        .filter(Q(card_number__iexact=login) | Q(email__iexact=login) if login else Q(pk=None))[:2]
+        .filter(Q(card_number__iexact=login) | Q(email__iexact=login))[:2]
     )
-    if len(found) != 1:
-        check_password(password, _DUMMY_HASH)
-        return None
-    member = found[0]
-    return member if check_password(password, member.password) else None
+    return found[0] if len(found) == 1 else None
 
 
 def member_search(library: Library, text: str) -> QuerySet[Member]:

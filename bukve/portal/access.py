@@ -15,7 +15,6 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from bukve.libraries.models import Library
 from bukve.members.models import Member
+from bukve.members.services import member_named
 
 View = Callable[..., HttpResponse]
 
@@ -48,16 +48,11 @@ def login_counter(library: Library, login: str) -> tuple[str, str]:
     so that their card number and e-mail share one counter and an attacker gains nothing by
     alternating them; a login that names nobody (or an e-mail several members share, which
     logs in none of them) counts under what was typed. The same members as
-    member_authenticate finds."""
+    member_authenticate finds (member_named)."""
     login = login.strip()
-    named = list(
-        Member.objects.filter(library=library)
-        .exclude(password="")
-        .filter(Q(card_number__iexact=login) | Q(email__iexact=login) if login else Q(pk=None))
-        .values_list("pk", flat=True)[:2]
-    )
-    if len(named) == 1:
-        return f"portal:{library.pk}:member", str(named[0])
+    member = member_named(library=library, login=login)
+    if member is not None:
+        return f"portal:{library.pk}:member", str(member.pk)
     return f"portal:{library.pk}", login
 
 
