@@ -11,8 +11,8 @@ import sys
 from datetime import date
 from typing import Any
 
-# The dates a command accepts at all; commands that act on real days bound them further.
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+from bukve.days import parse_day  # the dates a command accepts at all; some bound them more
+
 MAX_LIMIT = 10_000  # messages in one `outbox send`
 
 
@@ -47,14 +47,9 @@ def _fail(command: str, message: str) -> int:
 
 def _date(text: str) -> date:
     try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text, re.ASCII):
-            raise ValueError(text)
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise argparse.ArgumentTypeError(f"{day} is not between {FIRST_DAY} and {LAST_DAY}")
-    return day
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _text(text: str) -> str:

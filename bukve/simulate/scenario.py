@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from dateutil.relativedelta import relativedelta
 
+from bukve.days import parse_day
 from bukve.rules.money import MAX_AMOUNT, AmountError, parse_amount
 from bukve.rules.policy import CATEGORIES, CHANNELS, MATERIALS
 
@@ -35,7 +36,6 @@ EVENTS = {
 EVENT_KEYS = {"date", "do", "member", "item", "due", "branch", "channel", "price", "amount"}
 
 # Bounds that keep a scenario to what can happen in a library (and in the database's columns).
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # any date in a scenario
 MAX_YEARS = 10  # from the first event to run_until: the daily run plays every day between
 MAX_BYTES = 10 * 1024 * 1024  # a scenario file
 MAX_PARTS = 100  # parts of one set (komplet)
@@ -78,17 +78,10 @@ class Scenario:
 
 
 def _date(value: Any, where: str) -> date:
-    day = value if isinstance(value, date) else None
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            day = None
-    if day is None:
-        raise ScenarioError(f"{where}: not a date (YYYY-MM-DD): {value!r}")
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ScenarioError(f"{where}: {day} is not between {FIRST_DAY} and {LAST_DAY}")
-    return day
+    try:
+        return parse_day(value)
+    except ValueError as error:
+        raise ScenarioError(f"{where}: {error}") from None
 
 
 def _amount(value: Any, where: str) -> Decimal:
