@@ -7,13 +7,14 @@ of a title, by id), then the member, then the member's loans and charges.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Min
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from bukve import refusals
 from bukve.accounts.models import Charge
@@ -21,14 +22,14 @@ from bukve.accounts.services import charge_record, charges_record, has_old_debt,
 from bukve.accounts.slips import notice_payments
 from bukve.catalog.models import Item
 from bukve.circulation.models import DailyRun, Loan, Reservation
-from bukve.libraries.models import Branch, Library
+from bukve.libraries.models import Branch, Library, season_label
 from bukve.libraries.services import calendar_for, fine_rates, policy_for
 from bukve.members.models import Member
 from bukve.notices.models import Message, Notice
 from bukve.notices.services import loan_items, member_messages
 from bukve.refusals import Refused
 from bukve.rules import fines, loans, notices
-from bukve.rules.calendar import BranchCalendar
+from bukve.rules.calendar import BranchCalendar, holiday_name
 from bukve.rules.policy import CHANNELS, Policy
 
 
@@ -83,16 +84,8 @@ def loan_fine(
 def fine_explain(charge: Charge) -> tuple[fines.Day, ...]:
     """The day-by-day explanation of a recorded fine: each day keeps the core's `code` and
     gets in `why` the reason in the active language, holiday names included (RULES.md 1)."""
-    from dataclasses import replace
-
-    from django.utils import formats
-    from django.utils.translation import get_language, gettext, gettext_noop
-
-    from bukve.rules.calendar import holiday_name
-
     assert charge.kind == "fine" and charge.loan is not None and charge.stretch_from is not None
     english = (get_language() or "sl").startswith("en")
-    seasons = {"summer schedule": gettext_noop("summer schedule")}  # the presets' names
     on_weekdays = (gettext_noop("on Mondays"), gettext_noop("on Tuesdays"),
                    gettext_noop("on Wednesdays"), gettext_noop("on Thursdays"),
                    gettext_noop("on Fridays"), gettext_noop("on Saturdays"),
@@ -116,7 +109,7 @@ def fine_explain(charge: Charge) -> tuple[fines.Day, ...]:
             case "closure":
                 return gettext("extraordinary closure")
             case "seasonal_schedule":
-                season = gettext(seasons[day.detail]) if day.detail in seasons else day.detail
+                season = season_label(day.detail)
                 return gettext("%(season)s: closed %(on_weekdays)s") % {"season": season, **weekday}
             case "not_working_day":
                 return (

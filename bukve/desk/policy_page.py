@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from bukve.catalog.models import MATERIAL_LABELS
 from bukve.desk.money_views import GROUPS
-from bukve.desk.templatetags.bukve import SEASONS, money
-from bukve.libraries.models import Branch, Library, PolicyVersion, profile_label
+from bukve.desk.templatetags.bukve import money
+from bukve.libraries.models import Branch, Library, PolicyVersion, profile_label, season_label
 from bukve.libraries.services import policy_value_refusal
 from bukve.members.models import CARD_REASONS, CATEGORY_LABELS
 from bukve.rules.money import VAT_CLASSES, vat_rate
@@ -108,7 +108,7 @@ def _branch_name(data: Mapping[str, Any], branch: str) -> str:
 def _season_name(data: Mapping[str, Any], branch: str, part: str) -> str:
     seasons = _entry(data.get("branches", []), branch).get("seasons", [])
     name = str(_entry(seasons, part).get("name", part))
-    return _(SEASONS[name]) if name in SEASONS else name
+    return season_label(name)
 
 
 def _price_name(data: Mapping[str, Any], group: str, part: str) -> str:
@@ -399,7 +399,7 @@ def value_text(key: str, value: Any, data: Mapping[str, Any]) -> str:
     if how == "group":
         return group_name(value)
     if how == "season":
-        return _(SEASONS[value]) if value in SEASONS else str(value)
+        return season_label(str(value))
     if how == "materials" and isinstance(value, list):
         return _list(material_name(m) for m in value)
     if how == "categories" and isinstance(value, list):

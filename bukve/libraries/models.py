@@ -22,6 +22,15 @@ def profile_label(profile: str) -> str:
     return str(PROFILE_LABELS.get(profile, profile))
 
 
+# The seasonal schedules of the presets, by the name a preset gives them; a library's own
+# season shows under its own name.
+SEASON_LABELS = {"summer schedule": _("summer schedule")}
+
+
+def season_label(name: str) -> str:
+    return str(SEASON_LABELS.get(name, name))
+
+
 class Branch(models.Model):
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="branches")
     code = models.SlugField()

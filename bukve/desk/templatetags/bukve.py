@@ -6,15 +6,13 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bukve.accounts.models import Charge
 from bukve.refusals import SENTENCES
 
 register = template.Library()
-
-SEASONS = {"summer schedule": gettext_noop("summer schedule")}  # names used by the presets
 
 
 @register.filter
