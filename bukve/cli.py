@@ -139,7 +139,7 @@ def cmd_members(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from bukve.libraries.models import Library
-    from bukve.members.personal_data import members_purge
+    from bukve.membership.personal_data import members_purge
 
     today = args.date or timezone.localdate()
     if today > timezone.localdate():  # would delete data that may still be kept

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "bukve.circulation",
     "bukve.accounts",
     "bukve.notices",
+    "bukve.membership",
     "bukve.desk",
     "bukve.portal",
     "bukve.api",

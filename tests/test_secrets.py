@@ -89,7 +89,7 @@ def test_a_registration_link_signed_with_the_published_key_is_refused(load_libra
     forged = signing.dumps(
         [registration.pk, registration.link_sent_at.isoformat()],
         key=PUBLISHED_KEY,
-        salt="bukve.members.registration",
+        salt="bukve.membership.registration",
     )
     response = client.get(f"/moja/register/activate/{forged}/")
 

@@ -38,6 +38,7 @@ from bukve.accounts.providers import (
 )
 from bukve.accounts.services import ZERO, payment_refund, payment_take, return_first_refusal
 from bukve.members.models import Member
+from bukve.members.services import member_lock
 from bukve.refusals import Refused
 
 log = logging.getLogger(__name__)
@@ -133,8 +134,6 @@ def online_payment_callback(*, provider: str, body: bytes, headers: Mapping[str,
     and the error is raised so that the provider is answered 503 and sends it again.
     Locks: the order, then the member (and, in payment_take, the charges and the receipt
     sequence)."""
-    from bukve.circulation.services import member_lock
-
     try:
         callback = provider_named(provider).verify(body, headers)
     except KeyError:

@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -20,6 +21,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -31,14 +34,22 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from bukve.accounts.receipts import Balance, Receipt, Statement, statement_for
+from bukve.accounts.receipts import Balance, Receipt, Statement
 from bukve.accounts.slips import upn_qr_png
-from bukve.desk.templatetags.bukve import money
-from bukve.members.models import Member
-from bukve.notices.letters import _font
+from bukve.formatting import money
 from bukve.refusals import SENTENCES
 
 QR_SIZE = 45 * mm  # the UPN QR code, big enough for any phone's banking app
+
+
+@cache
+def pdf_font() -> str:
+    """Bitstream Vera, bundled with reportlab: it has č, š and ž, so no system font is needed."""
+    pdfmetrics.registerFont(TTFont("BukveSans", "Vera.ttf"))
+    pdfmetrics.registerFont(TTFont("BukveSans-Bold", "VeraBd.ttf"))
+    pdfmetrics.registerFontFamily("BukveSans", normal="BukveSans", bold="BukveSans-Bold",
+                                  italic="BukveSans", boldItalic="BukveSans-Bold")  # fmt: skip
+    return "BukveSans"
 
 
 def percent(rate: Decimal) -> str:
@@ -71,7 +82,7 @@ def balance_paragraphs(s: _Styles, balance: Balance) -> list[Flowable]:
 
 class _Styles:
     def __init__(self) -> None:
-        self.font = font = _font()
+        self.font = font = pdf_font()
         self.normal = ParagraphStyle("normal", fontName=font, fontSize=10, leading=13)
         self.bold = ParagraphStyle("bold", parent=self.normal, fontName=f"{font}-Bold")
         self.cell = ParagraphStyle("cell", parent=self.normal, fontSize=9, leading=11)
@@ -196,11 +207,6 @@ def receipt_pdf(receipt: Receipt) -> bytes:
 
 
 # --- statements -------------------------------------------------------------------------------
-
-
-def statement_pdf(member: Member, day: date) -> bytes:
-    """The member's loans and debts on `day` (Tolmin art. 24)."""
-    return statement_document(statement_for(member, day))
 
 
 def statement_document(statement: Statement) -> bytes:

@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 from bukve.accounts.models import Charge, Payment
 from bukve.accounts.services import credit, open_debt, return_first_refusal
 from bukve.accounts.slips import bank_details, debt_purpose, member_reference, upn_slip_for
-from bukve.circulation.models import Loan
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
@@ -300,12 +299,11 @@ class Statement:
         return f"stanje-{card or 'clan'}.pdf"
 
 
-def statement_for(member: Member, day: date) -> Statement:
-    """The member's loans and debts on `day` (Tolmin art. 24), in the active language: the
-    items on loan with their due dates and notice levels, the open charges, the open debt
-    and credit, installment plans, and where the library has bank details (Maribor) how to
-    pay by bank transfer with a UPN QR slip."""
-    loans = member.loans.filter(status=Loan.OUT).select_related("item__record").order_by("due_date")
+def member_statement(member: Member, day: date, loans: tuple[StatementLoan, ...]) -> Statement:
+    """The member's debts on `day`, with the items on loan given (the loans are circulation's;
+    `bukve.circulation.statements.statement_for` reads them), in the active language: the
+    open charges, the open debt and credit, installment plans, and where the library has
+    bank details (Maribor) how to pay by bank transfer with a UPN QR slip."""
     charges = (
         member.charges.filter(open_amount__gt=0)
         .select_related("item__record", "loan__item__record")
@@ -318,16 +316,7 @@ def statement_for(member: Member, day: date) -> Statement:
         day=day,
         member=member.name or member.card_number,
         card_number=member.card_number,
-        loans=tuple(
-            StatementLoan(
-                barcode=loan.item.barcode,
-                title=str(loan.item.record),
-                due_date=loan.due_date,
-                overdue=loan.due_date < day,
-                notice_level=loan.notice_level,
-            )
-            for loan in loans
-        ),
+        loans=loans,
         charges=tuple(
             StatementCharge(
                 date=charge.date,

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from bukve.accounts.events import debts_settled
 from bukve.accounts.models import (
     Allocation,
     Charge,
@@ -37,7 +38,9 @@ from bukve.accounts.models import (
     ReceiptSequence,
 )
 from bukve.libraries.models import Library
+from bukve.libraries.services import policy_for
 from bukve.members.models import Member
+from bukve.members.services import member_lock
 from bukve.refusals import Refused
 from bukve.rules import money
 from bukve.rules.money import old_debt_cutoff
@@ -149,8 +152,6 @@ def _receipt_number(library_id: int, day: date) -> str:
 def return_first_refusal(member: Member, day: date) -> str | None:
     """Maribor (seed 001): items that already have a notice must be returned before the
     debts are paid; online payment of notice fees is offered only once the items are back."""
-    from bukve.libraries.services import policy_for
-
     if not policy_for(member.library, day).return_noticed_items_before_paying:
         return None
     if member.loans.filter(status="out", notice_level__gt=0).exists():
@@ -185,7 +186,6 @@ def payment_take(
     `enforce_return_first=False`: Maribor's rule is applied where the payment is offered.
     Locks: the member, then the picked charges, then the receipt sequence.
     """
-    from bukve.circulation.services import member_lock
 
     if method not in Payment.MONEY:
         raise ValueError(f"not a payment method: {method!r}")
@@ -255,11 +255,7 @@ def _paid_up(member: Member) -> None:
     """What settling a member's debts ends: the "in collection" state, once all is back and
     paid, and a registration waiting for its fee (Tolmin art. 13.a). Caller holds the
     member lock."""
-    from bukve.circulation.services import collection_refresh
-    from bukve.members.registration import registration_fee_paid
-
-    collection_refresh(member)
-    registration_fee_paid(member=member)
+    debts_settled.send(sender=payment_take, member=member)
 
 
 # --- corrections ------------------------------------------------------------------------------
@@ -288,7 +284,6 @@ def charge_correct(
     """Settle (part of) a charge without money: a waiver on the director's decision (Tolmin
     art. 17, 36, 58.a) or a write-off of a debt that cannot be collected. The entry settles
     only this charge and keeps who decided, when and why. Locks: member, then the charge."""
-    from bukve.circulation.services import member_lock
 
     if kind not in (Payment.WAIVER, Payment.WRITE_OFF):
         raise ValueError(f"not a correction: {kind!r}")
@@ -326,7 +321,6 @@ def charge_reverse(*, charge: Charge, reason: str, by: User, day: date) -> Payme
     """Cancel a charge recorded by mistake. Money paid on it is released as credit (and
     settles the member's other debts, oldest first); a reversal entry settles the rest.
     Locks: member, then the charge, then the payments that paid it."""
-    from bukve.circulation.services import member_lock
 
     reason = _reason(reason)
     with transaction.atomic():
@@ -360,7 +354,6 @@ def payment_reverse(*, payment: Payment, reason: str, by: User, day: date) -> Pa
     """Undo a payment taken by mistake (a wrong amount, a declined card): a reversal entry of
     the opposite amount, and the charges it paid are open again. A walk-in sale's payment
     takes its sale with it. Locks: member, then the payment, then its charges."""
-    from bukve.circulation.services import member_lock
 
     reason = _reason(reason)
     with transaction.atomic():
@@ -400,7 +393,6 @@ def payment_refund(
     the payment's credit go down together; the day's takings count it against the payment's
     method. Refused beyond the payment's credit (`refund_exceeds_credit`).
     Locks: the member, then the payment."""
-    from bukve.circulation.services import member_lock
 
     reason = _reason(reason)
     if amount <= 0:
@@ -456,8 +448,6 @@ def sale_record(
     keeps its rate on the charge for the receipt (Maribor's price list, seed 002). A sale
     made with the same `idempotency_key` (the desk form's one-time token) is returned again
     and nothing more is sold. Locks: the member, then the receipt sequence."""
-    from bukve.circulation.services import member_lock
-    from bukve.libraries.services import policy_for
 
     if not lines:
         raise Refused("nothing_sold")
@@ -544,7 +534,6 @@ def installment_plan_create(
     """Let a member pay debts in monthly installments on the director's decision (Tolmin
     art. 36). The open amount is split evenly in cents, the odd cents in the first one.
     Locks: the member, then the charges."""
-    from bukve.circulation.services import member_lock
 
     reason = _reason(reason)
     if not 2 <= installments <= 24:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import segno
 from django.conf import settings
@@ -25,11 +25,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bukve.accounts.models import Charge
-from bukve.desk.templatetags.bukve import money
+from bukve.formatting import money
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
-from bukve.notices.models import Notice
 from bukve.rules import notices
 from bukve.rules.policy import Policy
 from bukve.rules.upn import (
@@ -152,8 +151,16 @@ def open_debts(member_ids: Collection[int]) -> dict[int, Decimal]:
     return {member_id: total.quantize(CENT) for member_id, total in rows}
 
 
+class Noticed(Protocol):
+    """What `notice_payments` reads of a notice (bukve.notices.models.Notice)."""
+
+    member_id: int
+    addressee_id: int
+    date: date
+
+
 def notice_payments(
-    *, library: Library, issued: Sequence[Notice], people: Mapping[int, Member]
+    *, library: Library, issued: Sequence[Noticed], people: Mapping[int, Member]
 ) -> dict[int, dict[str, Any]]:
     """For notices built in bulk (the daily run): the payment of each noticed member's open
     debt, by member id, for the messages' context: {"slip", "upn" (its payload),

@@ -29,11 +29,12 @@ from django.utils.translation import gettext as _
 from bukve.accounts.models import Charge
 from bukve.accounts.services import charge_record
 from bukve.circulation.models import Loan
-from bukve.circulation.services import _notice_messages, is_exempt
+from bukve.circulation.services import is_exempt
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
 from bukve.notices.models import Notice
+from bukve.notices.services import notice_messages
 from bukve.refusals import Refused
 from bukve.rules import notices
 from bukve.rules.policy import Policy
@@ -127,7 +128,7 @@ def collection_hand_over(*, library: Library, day: date, by: User) -> list[Membe
                               created_by=by)  # fmt: skip
             handed.append(member)
             issued.append(notice)
-        _notice_messages(library, {m.pk: m for m in handed}, issued,
+        notice_messages(library, {m.pk: m for m in handed}, issued,
                          [due[m.pk] for m in handed])  # fmt: skip
     log.info("%s: %d members handed over to collection on %s by %s", library.code,
              len(handed), day, by)  # fmt: skip

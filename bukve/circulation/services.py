@@ -19,26 +19,20 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from bukve import refusals
 from bukve.accounts.models import Charge
 from bukve.accounts.services import charge_record, charges_record, has_old_debt, open_debt
-from bukve.accounts.slips import notice_payments
 from bukve.catalog.models import Item
+from bukve.catalog.services import item_lock
 from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.libraries.models import Branch, Library, season_label
 from bukve.libraries.services import calendar_for, fine_rates, policy_for
 from bukve.members.models import Member
+from bukve.members.selectors import members_with
+from bukve.members.services import member_lock
 from bukve.notices.models import Message, Notice
-from bukve.notices.services import loan_items, member_messages
+from bukve.notices.services import loan_items, member_messages, notice_messages
 from bukve.refusals import Refused
 from bukve.rules import fines, loans, notices
 from bukve.rules.calendar import BranchCalendar, holiday_name
 from bukve.rules.policy import CHANNELS, Policy
-
-
-def item_lock(pk: int) -> Item:
-    return Item.objects.select_for_update().select_related("record", "branch").get(pk=pk)
-
-
-def member_lock(pk: int) -> Member:
-    return Member.objects.select_for_update().select_related("library").get(pk=pk)
 
 
 def _today(today: date | None) -> date:
@@ -806,7 +800,7 @@ def _notices_batch(
         Member.objects.filter(pk__in=[m.pk for m in to_collection]).update(in_collection_since=day)
     charges_record(charges=new_charges)
     # After the charges: a notice's payment slip asks for the debt with today's fees.
-    _notice_messages(
+    notice_messages(
         library, members, new_notices, [[loan for loan, _ in g] for g in groups.values()]
     )
     return len(groups), len(new_charges)
@@ -862,34 +856,6 @@ def _holds_expired(library: Library, day: date, policy: Policy, ids: list[int]) 
 # --- messages of the daily run ---------------------------------------------------------------
 
 
-def _people(library: Library, members: dict[int, Member], ids: set[int]) -> dict[int, Member]:
-    """`members` with the members of `ids` not in it yet (the guardians) read in one query."""
-    missing = ids - members.keys()
-    return members | {m.pk: m for m in Member.objects.filter(library=library, pk__in=missing)}
-
-
-def _notice_messages(
-    library: Library, members: dict[int, Member], issued: list[Notice], loans_of: list[list[Loan]]
-) -> None:
-    """One message per notice (or hand-over to collection) to its addressee, listing its
-    items, with a UPN QR slip of the member's open debt where the library takes bank
-    transfers; a notice by registered mail is always a letter too (Tolmin art. 34)."""
-    people = _people(library, members, {n.addressee_id for n in issued})
-    payments = notice_payments(library=library, issued=issued, people=people)
-    messages: list[Message] = []
-    for notice, group in zip(issued, loans_of, strict=True):
-        messages += member_messages(
-            library=library, member=people[notice.member_id],
-            addressee=people[notice.addressee_id],
-            kind="collection" if notice.collection else "notice",
-            context={"level": notice.level, "date": notice.date, "items": loan_items(group),
-                     "registered_mail": notice.registered_mail,
-                     "payment": payments.get(notice.member_id)},
-            registered_mail=notice.registered_mail, notice=notice,
-        )  # fmt: skip
-    Message.objects.bulk_create(messages)
-
-
 def _reminders(library: Library, day: date, policy: Policy) -> None:
     """Reminders by e-mail or SMS, one per member and kind: the loan period ends in a few
     days, a notice falls due in a few days (Tolmin art. 27), the membership runs out soon.
@@ -910,8 +876,10 @@ def _reminders(library: Library, day: date, policy: Policy) -> None:
         ended_on__isnull=True,
     ))  # fmt: skip
     members = {m.pk: m for m in expiring}
-    members = _people(library, members, {member_id for member_id, *_ in groups})
-    members = _people(library, members, {m.guardian_id for m in members.values() if m.guardian_id})
+    members = members_with(library, members, {member_id for member_id, *_ in groups})
+    members = members_with(
+        library, members, {m.guardian_id for m in members.values() if m.guardian_id}
+    )
     messages: list[Message] = []
 
     def tell(member: Member, kind: str, context: dict[str, object]) -> None:

@@ -31,9 +31,9 @@ from bukve.desk.templatetags.bukve import money
 from bukve.desk.views import _form_errors, _member, _refused, _to_member
 from bukve.libraries.models import Staff
 from bukve.libraries.services import policy_for
-from bukve.members import membership
 from bukve.members.models import Member, Registration
-from bukve.members.services import member_create
+from bukve.membership import services as membership
+from bukve.membership.services import member_create
 from bukve.refusals import Refused
 
 

@@ -25,12 +25,13 @@ from django.views.decorators.http import require_POST
 
 from bukve.accounts.models import Charge, Payment
 from bukve.accounts.pdf import pdf_response, receipt_pdf, statement_document
-from bukve.accounts.receipts import receipt_for, statement_for
+from bukve.accounts.receipts import receipt_for
 from bukve.accounts.services import charge_waive, open_debt, payment_take
 from bukve.accounts.slips import upn_qr_svg_data_uri
 from bukve.catalog.models import Item
 from bukve.circulation import services as circulation
 from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.statements import statement_for
 from bukve.desk.access import staff_required
 from bukve.desk.forms import (
     BarcodeForm,

@@ -1,112 +1,27 @@
-"""Member services: creating members, the portal password and preferences, finding and
-logging in members. The membership year, fees, cards and the end of membership are in
-`bukve.members.membership`; personal data and the purge in `bukve.members.personal_data`.
+"""Member services: the member lock, the portal password and preferences, finding and
+logging in members. Joining (which charges the first fee), the membership year, fees, cards
+and the end of membership are in `bukve.membership.services`, a layer above the ledger.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Length
-from django.utils import timezone
 
 from bukve.folding import fold
 from bukve.libraries.models import Library
-from bukve.libraries.services import policy_for
-from bukve.members.membership import (
-    Evidence,
-    card_issue,
-    charge_period,
-    evidence_record,
-    guardian_refusal,
-    needs_evidence,
-)
 from bukve.members.models import NOTIFY_CHANNELS, Member
 from bukve.refusals import Refused
-from bukve.rules.policy import CATEGORIES
-
-CARD_DIGITS = 6  # TO000042: room for a million members with the prefix
 
 
-def member_create(
-    *,
-    library: Library,
-    first_name: str,
-    last_name: str,
-    born: date | None,
-    category: str,
-    address: str = "",
-    email: str = "",
-    phone: str = "",
-    language: str = "sl",
-    guardian: Member | None = None,
-    restricted: bool = False,
-    password: str = "",
-    password_hash: str = "",
-    today: date | None = None,
-    contact_person: str = "",
-    evidence: Evidence | None = None,
-    issue_card: bool = False,
-    by: User | None = None,
-) -> Member:
-    """Create a member with the library's next card number and start the membership: the
-    fee of the category is charged and paid for a year (Tolmin art. 13).
-
-    A child under 15 needs a guardian who signs (`guardian_required`); for a member
-    registered online (`restricted`) the guardian is named when they sign in person, and so
-    is the evidence of a free category, whose membership starts then. A legal entity is
-    kept under `last_name` with a named employee (`contact_person`). A password is checked
-    by the validators (ValidationError) and hashed; `password_hash` is taken as it is (an
-    online registration's). Locks: the library (card numbers), then the new member."""
-    today = today or timezone.localdate()
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown category {category!r}")
-    if not (first_name.strip() or last_name.strip()):
-        raise ValueError("a member needs a name")
-    if password:
-        validate_password(password)
-        password_hash = make_password(password)
-    policy = policy_for(library, today)
-    with transaction.atomic():
-        library = Library.objects.select_for_update().get(pk=library.pk)
-        member = Member(
-            library=library, card_number=_next_card_number(library, policy.cards.prefix),
-            first_name=first_name.strip(), last_name=last_name.strip(), born=born,
-            category=category, address=address.strip(), email=email.strip(),
-            phone=phone.strip(), language=language, guardian=guardian, restricted=restricted,
-            password=password_hash, contact_person=contact_person.strip(),
-            signed_on=None if restricted else today,
-        )  # fmt: skip
-        if not restricted:
-            refusal = guardian_refusal(member, guardian, policy, today)
-            if refusal:
-                raise Refused(refusal)
-        member.save(force_insert=True)
-        if evidence is not None:
-            evidence_record(member=member, evidence=evidence, today=today, by=by)
-        if not (restricted and evidence is None and needs_evidence(member, policy, today)):
-            charge_period(member, policy, today, by)
-        if issue_card:
-            card_issue(member=member, reason="first", today=today, by=by)
-        return member
-
-
-def _next_card_number(library: Library, prefix: str) -> str:
-    """The prefix (the policy's, or the library's code) and the next number after the
-    highest in use with it. Caller holds the library lock."""
-    prefix = prefix or library.code.upper()
-    numbers = Member.objects.filter(
-        library=library, card_number__regex=rf"^{re.escape(prefix)}[0-9]+$"
-    ).order_by(Length("card_number").desc(), "-card_number")
-    last = numbers.values_list("card_number", flat=True).first()
-    following = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{following:0{CARD_DIGITS}d}"
+def member_lock(pk: int) -> Member:
+    """The member, locked for the rest of the transaction (after the item, if any, and before
+    their loans and charges)."""
+    return Member.objects.select_for_update().select_related("library").get(pk=pk)
 
 
 # Hashed once, checked when no member matches, so that a wrong card number takes as long
@@ -141,6 +56,20 @@ def member_preferences_set(*, member: Member, notify_by: str, language: str) -> 
         member.notify_by = notify_by
         member.language = language
         member.save(update_fields=["notify_by", "language"])
+        return member
+
+
+def member_education_set(*, member: Member, education: str, consent: bool) -> Member:
+    """Keep the education level only with the member's consent; withdrawing the consent
+    forgets it (Tolmin art. 55)."""
+    education = education.strip()
+    if education and not consent:
+        raise Refused("education_needs_consent")
+    with transaction.atomic():
+        member = member_lock(member.pk)
+        member.education = education if consent else ""
+        member.education_consent = consent
+        member.save(update_fields=["education", "education_consent"])
         return member
 
 

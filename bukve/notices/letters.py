@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from functools import cache
 from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
@@ -16,8 +15,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -28,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from bukve.accounts.pdf import pdf_font
 from bukve.accounts.slips import payment_text, upn_qr_png
 from bukve.libraries.services import policy_for
 from bukve.notices.models import Message
@@ -42,23 +40,13 @@ REGISTERED = "PRIPOROČENO"
 QR_SIDE = 40 * mm
 
 
-@cache
-def _font() -> str:
-    """Bitstream Vera, bundled with reportlab: it has č, š and ž, so no system font is needed."""
-    pdfmetrics.registerFont(TTFont("BukveSans", "Vera.ttf"))
-    pdfmetrics.registerFont(TTFont("BukveSans-Bold", "VeraBd.ttf"))
-    pdfmetrics.registerFontFamily("BukveSans", normal="BukveSans", bold="BukveSans-Bold",
-                                  italic="BukveSans", boldItalic="BukveSans-Bold")  # fmt: skip
-    return "BukveSans"
-
-
 def _lines(text: str) -> str:
     return "<br/>".join(escape(line) for line in text.splitlines())
 
 
 def letter_pdf(message: Message) -> bytes:
     """The letter of a message, as PDF bytes."""
-    font = _font()
+    font = pdf_font()
     normal = ParagraphStyle("normal", fontName=font, fontSize=10, leading=14, spaceAfter=8)
     bold = ParagraphStyle("bold", parent=normal, fontName=f"{font}-Bold")
     big = ParagraphStyle("big", parent=bold, fontSize=13, leading=17, spaceAfter=0)

@@ -21,10 +21,11 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
-from bukve.accounts.slips import payment_text
+from bukve.accounts.slips import notice_payments, payment_text
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
+from bukve.members.selectors import members_with
 from bukve.notices import channels
 from bukve.notices.models import Delivery, Message, Notice
 from bukve.rules import notices
@@ -240,3 +241,31 @@ def _settle(message: Message, ok: bool, detail: str, now: datetime) -> str:
             message.next_attempt_at = now + BACKOFF[message.attempts - 1]
         message.save(update_fields=["status", "sent_at", "next_attempt_at"])
     return outcome
+
+
+# --- the messages of notices issued in bulk (the daily run, hand-overs to collection) ----------
+
+
+def notice_messages(
+    library: Library,
+    members: dict[int, Member],
+    issued: list[Notice],
+    loans_of: list[list[Any]],
+) -> None:
+    """One message per notice (or hand-over to collection) to its addressee, listing its
+    items, with a UPN QR slip of the member's open debt where the library takes bank
+    transfers; a notice by registered mail is always a letter too (Tolmin art. 34)."""
+    people = members_with(library, members, {n.addressee_id for n in issued})
+    payments = notice_payments(library=library, issued=issued, people=people)
+    messages: list[Message] = []
+    for notice, group in zip(issued, loans_of, strict=True):
+        messages += member_messages(
+            library=library, member=people[notice.member_id],
+            addressee=people[notice.addressee_id],
+            kind="collection" if notice.collection else "notice",
+            context={"level": notice.level, "date": notice.date, "items": loan_items(group),
+                     "registered_mail": notice.registered_mail,
+                     "payment": payments.get(notice.member_id)},
+            registered_mail=notice.registered_mail, notice=notice,
+        )  # fmt: skip
+    Message.objects.bulk_create(messages)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bukve.libraries.services import policy_for
-from bukve.members.membership import membership_fee, membership_renew
-from bukve.members.personal_data import member_data_export
+from bukve.membership.personal_data import member_data_export
+from bukve.membership.services import membership_fee, membership_renew
 from bukve.portal.access import MemberRequest, member_required
 from bukve.refusals import Refused
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from bukve.accounts.models import Payment
 from bukve.accounts.pdf import pdf_response, receipt_pdf, statement_document
-from bukve.accounts.receipts import receipt_for, statement_for
+from bukve.accounts.receipts import receipt_for
+from bukve.circulation.statements import statement_for
 from bukve.portal.access import MemberRequest, member_required
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from bukve.accounts.online import online_payment_start
 from bukve.accounts.providers import payment_provider
 from bukve.members.models import Registration
-from bukve.members.registration import (
+from bukve.membership.registration import (
     Applicant,
     registration_activate,
     registration_fee,

@@ -634,7 +634,7 @@ def _membership(reader: _Reader) -> Membership:
         period_months=reader.int("period_months", 12, minimum=1, maximum=MAX_MONTHS),
         renew_before_days=reader.int("renew_before_days", 30, maximum=MAX_DAYS),
     )
-    # Read by online registration (bukve/members/registration.py) from the plain data.
+    # Read by online registration (bukve/membership/registration.py) from the plain data.
     for name in ("online_registration", "online_registration_requires_payment",
                  "free_categories_register_in_person", "free_legal_entities"):  # fmt: skip
         reader.raw(name, None)

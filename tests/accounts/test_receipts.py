@@ -15,8 +15,8 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bukve.accounts.pdf import receipt_pdf, statement_pdf
-from bukve.accounts.receipts import line_vat, receipt_for, statement_for, vat_summary
+from bukve.accounts.pdf import receipt_pdf
+from bukve.accounts.receipts import line_vat, receipt_for, vat_summary
 from bukve.accounts.services import (
     SaleLine,
     charge_record,
@@ -27,6 +27,7 @@ from bukve.accounts.services import (
     sale_record,
 )
 from bukve.circulation.services import daily_run, loan_checkout
+from bukve.circulation.statements import statement_for, statement_pdf
 from bukve.rules.upn import parse_payload
 
 DAY = date(2026, 6, 10)

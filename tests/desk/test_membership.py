@@ -206,7 +206,7 @@ def test_the_member_page_and_the_membership_page_say_the_same(
 ):
     # given: a member from before Bukve kept records (no date, no card recorded), one who
     # signed and got a card at the desk, one registered online who has not signed yet
-    from bukve.members.membership import card_issue
+    from bukve.membership.services import card_issue
 
     member = make_member(tolmin, "TO0042", restricted=case == "online")
     if case == "signed_with_card":

@@ -11,17 +11,17 @@ import pytest
 from bukve.accounts.models import Charge
 from bukve.accounts.services import payment_take
 from bukve.circulation.services import loan_checkout, member_blocks
-from bukve.members.membership import (
+from bukve.membership.services import (
     Evidence,
     authorisation_add,
     card_issue,
     evidence_record,
+    member_create,
     member_sign,
     membership_end,
     membership_renew,
     membership_start,
 )
-from bukve.members.services import member_create
 from bukve.refusals import Refused
 
 TODAY = date(2026, 6, 10)

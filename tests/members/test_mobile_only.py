@@ -8,7 +8,7 @@ import pytest
 
 from bukve.accounts.models import Charge
 from bukve.circulation.services import loan_checkout
-from bukve.members.membership import membership_fee_pay
+from bukve.membership.services import membership_fee_pay
 from bukve.refusals import Refused
 
 TODAY = date(2026, 5, 4)

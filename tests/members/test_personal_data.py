@@ -14,12 +14,8 @@ from bukve.accounts.services import charge_record, payment_take
 from bukve.circulation.models import Loan
 from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.members.models import Member
-from bukve.members.personal_data import (
-    member_data_export,
-    member_education_set,
-    members_purge,
-)
-from bukve.members.services import member_search
+from bukve.members.services import member_education_set, member_search
+from bukve.membership.personal_data import member_data_export, members_purge
 from bukve.refusals import Refused
 
 TODAY = date(2026, 6, 10)

@@ -16,7 +16,8 @@ from bukve.api.services import api_token_create
 from bukve.folding import fold
 from bukve.libraries.models import Staff
 from bukve.members.models import Member
-from bukve.members.services import member_create, member_search
+from bukve.members.services import member_search
+from bukve.membership.services import member_create
 
 
 @pytest.fixture

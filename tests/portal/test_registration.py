@@ -80,7 +80,7 @@ def test_it_walks_the_whole_registration(client, ravne, smtp_server, make_item):
     assert client.session.get("member_id") == maja.pk
 
     # when: she signs at the desk
-    from bukve.members.membership import member_sign
+    from bukve.membership.services import member_sign
 
     member_sign(member=maja, by=None, today=timezone.localdate())
 

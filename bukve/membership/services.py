@@ -1,4 +1,4 @@
-"""The membership year, its fee, cards, signing, authorised persons and the end of
+"""Joining, the membership year, its fee, cards, signing, authorised persons and the end of
 membership (RULES.md 3 and 4; Tolmin art. 12-20, 23, 55-56).
 
 Every service is one transaction and locks the member (`member_lock`) before it writes;
@@ -7,18 +7,25 @@ charges are recorded through `charge_record` while that lock is held.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
 
 from bukve.accounts.models import Charge
 from bukve.accounts.services import charge_record
 from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.services import reservation_cancel
+from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import (
     CARD_REASONS,
@@ -28,9 +35,10 @@ from bukve.members.models import (
     CategoryEvidence,
     Member,
 )
+from bukve.members.services import member_lock
 from bukve.refusals import Refused
 from bukve.rules.money import old_debt_cutoff, young_until
-from bukve.rules.policy import Policy
+from bukve.rules.policy import CATEGORIES, Policy
 
 END_REASONS = ("request", "rules", "death")
 
@@ -119,7 +127,6 @@ def membership_start(*, member: Member, today: date, by: User | None = None) -> 
     """Start a paid period from today: a new member, or one who joins again after their
     membership ended (not while excluded by the director). The fee of the member's category
     is charged (kind "membership"); a free category needs valid evidence on the day."""
-    from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -132,7 +139,6 @@ def membership_renew(*, member: Member, today: date, by: User | None = None) -> 
     its end when renewed before it ends, else from today. Renewing is possible from
     `renew_before_days` before the period ends (assumed: 30). Membership ends when the paid
     period ends (Tolmin art. 20); paid fees are not refunded."""
-    from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -163,7 +169,6 @@ def membership_fee_pay(*, member: Member, today: date, by: User | None = None) -
     one the member's age gives (adult, or a child or young person, who pay nothing), its fee
     is charged and the paid year starts today. Another category just starts a paid period.
     Locks: member."""
-    from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -186,7 +191,6 @@ def evidence_record(
     Raises ValueError for an unknown kind, a missing expiry or dates the wrong way round."""
     if evidence.kind not in EVIDENCE_KINDS:
         raise ValueError(f"unknown evidence {evidence.kind!r}")
-    from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -216,7 +220,6 @@ def card_issue(*, member: Member, reason: str, today: date, by: User | None) -> 
     free (art. 12). The card number stays the member's number."""
     if reason not in dict(CARD_REASONS):
         raise ValueError(f"unknown reason for a card: {reason!r}")
-    from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -259,7 +262,6 @@ def member_sign(
     person and staff checked the identity document: the restrictions of an online
     registration end (seed 000, step 6). A membership not started yet (a free category
     whose evidence was missing online) starts now."""
-    from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -291,7 +293,6 @@ def authorisation_add(
     name = name.strip()
     if not name and person is None:
         raise ValueError("name the authorised person")
-    from bukve.circulation.services import member_lock
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -319,7 +320,6 @@ def membership_end(
         raise ValueError(f"unknown reason {reason!r}")
     if reason == "rules" and (until is None or until <= today):
         raise ValueError("the exclusion needs an end date after today")
-    from bukve.circulation.services import member_lock, reservation_cancel
 
     with transaction.atomic():
         member = member_lock(member.pk)
@@ -338,3 +338,83 @@ def membership_end(
     for reservation in waiting:
         reservation_cancel(reservation=reservation, today=today)
     return member
+
+
+# --- joining ----------------------------------------------------------------------------------
+
+CARD_DIGITS = 6  # TO000042: room for a million members with the prefix
+
+
+def member_create(
+    *,
+    library: Library,
+    first_name: str,
+    last_name: str,
+    born: date | None,
+    category: str,
+    address: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = "sl",
+    guardian: Member | None = None,
+    restricted: bool = False,
+    password: str = "",
+    password_hash: str = "",
+    today: date | None = None,
+    contact_person: str = "",
+    evidence: Evidence | None = None,
+    issue_card: bool = False,
+    by: User | None = None,
+) -> Member:
+    """Create a member with the library's next card number and start the membership: the
+    fee of the category is charged and paid for a year (Tolmin art. 13).
+
+    A child under 15 needs a guardian who signs (`guardian_required`); for a member
+    registered online (`restricted`) the guardian is named when they sign in person, and so
+    is the evidence of a free category, whose membership starts then. A legal entity is
+    kept under `last_name` with a named employee (`contact_person`). A password is checked
+    by the validators (ValidationError) and hashed; `password_hash` is taken as it is (an
+    online registration's). Locks: the library (card numbers), then the new member."""
+    today = today or timezone.localdate()
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    if not (first_name.strip() or last_name.strip()):
+        raise ValueError("a member needs a name")
+    if password:
+        validate_password(password)
+        password_hash = make_password(password)
+    policy = policy_for(library, today)
+    with transaction.atomic():
+        library = Library.objects.select_for_update().get(pk=library.pk)
+        member = Member(
+            library=library, card_number=_next_card_number(library, policy.cards.prefix),
+            first_name=first_name.strip(), last_name=last_name.strip(), born=born,
+            category=category, address=address.strip(), email=email.strip(),
+            phone=phone.strip(), language=language, guardian=guardian, restricted=restricted,
+            password=password_hash, contact_person=contact_person.strip(),
+            signed_on=None if restricted else today,
+        )  # fmt: skip
+        if not restricted:
+            refusal = guardian_refusal(member, guardian, policy, today)
+            if refusal:
+                raise Refused(refusal)
+        member.save(force_insert=True)
+        if evidence is not None:
+            evidence_record(member=member, evidence=evidence, today=today, by=by)
+        if not (restricted and evidence is None and needs_evidence(member, policy, today)):
+            charge_period(member, policy, today, by)
+        if issue_card:
+            card_issue(member=member, reason="first", today=today, by=by)
+        return member
+
+
+def _next_card_number(library: Library, prefix: str) -> str:
+    """The prefix (the policy's, or the library's code) and the next number after the
+    highest in use with it. Caller holds the library lock."""
+    prefix = prefix or library.code.upper()
+    numbers = Member.objects.filter(
+        library=library, card_number__regex=rf"^{re.escape(prefix)}[0-9]+$"
+    ).order_by(Length("card_number").desc(), "-card_number")
+    last = numbers.values_list("card_number", flat=True).first()
+    following = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{following:0{CARD_DIGITS}d}"

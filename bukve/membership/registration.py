@@ -34,13 +34,13 @@ from bukve.folding import fold
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member, Registration
-from bukve.members.services import member_create
+from bukve.membership.services import member_create
 from bukve.notices.services import message_queue
 from bukve.refusals import Refused
 from bukve.rules.notices import age_on
 
 LINK_VALID = timedelta(hours=24)
-_SALT = "bukve.members.registration"
+_SALT = "bukve.membership.registration"
 OLDEST = 120  # years: a date of birth further back is a typing mistake
 
 

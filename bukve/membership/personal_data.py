@@ -24,24 +24,7 @@ from bukve.circulation.models import Loan
 from bukve.libraries.models import Library
 from bukve.members.models import Member, Registration
 from bukve.notices.models import Notice
-from bukve.refusals import Refused
 from bukve.rules.notices import age_on
-
-
-def member_education_set(*, member: Member, education: str, consent: bool) -> Member:
-    """Keep the education level only with the member's consent; withdrawing the consent
-    forgets it (Tolmin art. 55)."""
-    from bukve.circulation.services import member_lock
-
-    education = education.strip()
-    if education and not consent:
-        raise Refused("education_needs_consent")
-    with transaction.atomic():
-        member = member_lock(member.pk)
-        member.education = education if consent else ""
-        member.education_consent = consent
-        member.save(update_fields=["education", "education_consent"])
-        return member
 
 
 def _day(day: date | None) -> str | None:
