@@ -12,7 +12,7 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from bukve.desk.policy_page import HELP
+from bukve.desk.policy_values import HELP
 from bukve.inputs import plausible_day
 from bukve.libraries.models import profile_label
 
@@ -87,7 +87,7 @@ class ClosureForm(forms.Form):
 class PolicyValueForm(forms.Form):
     """One value of the policy, typed as the page shows it: "0,20", "28", "unlimited"; a
     yes or no and a value out of a short list are chosen (`choices`). `kind` (see
-    bukve/desk/policy_page.py) tells the help text; the path stays hidden when it is known.
+    bukve/desk/policy_values.py) tells the help text; the path stays hidden when it is known.
     """
 
     path = forms.CharField(

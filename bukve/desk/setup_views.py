@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bukve.desk import policy_page
+from bukve.desk import policy_labels, policy_page, policy_values, policy_versions
 from bukve.desk.access import DeskRequest, staff_required
 from bukve.desk.setup_forms import (
     WEEKDAY_CHOICES,
@@ -220,10 +220,10 @@ def policy(request: DeskRequest) -> HttpResponse:
     context = {
         "section": "setup",
         "policy": current,
-        "valid_from": policy_page.day_text(current.valid_from) if current else "",
+        "valid_from": policy_values.day_text(current.valid_from) if current else "",
         "sections": policy_page.sections(current, library) if current else [],
         "branches": policy_page.branch_rows(current, library),
-        "versions": policy_page.history(
+        "versions": policy_versions.history(
             library.policies.all(), current.valid_from if current else None
         ),
     }
@@ -232,7 +232,7 @@ def policy(request: DeskRequest) -> HttpResponse:
 
 def _unlimited(path: str, text: str) -> str:
     """ "brez omejitve" typed for a number of renewals, as the policy writes it."""
-    words = {"unlimited", policy_page.unlimited().lower()}
+    words = {"unlimited", policy_values.unlimited().lower()}
     if path.endswith(".max_renewals") and text.strip().lower() in words:
         return "unlimited"
     return text
@@ -241,7 +241,7 @@ def _unlimited(path: str, text: str) -> str:
 def _refusal(error: PolicyError, path: str, data: Any) -> str:
     """A refusal naming the value by its label rather than its key."""
     text = str(error)
-    name = policy_page.label(path, data) if data is not None else None
+    name = policy_labels.label(path, data) if data is not None else None
     if name and text.startswith(f"{path}:"):
         text = f"{name}:{text.removeprefix(f'{path}:')}"
     return _("Not saved: %(reason)s") % {"reason": text}
@@ -251,9 +251,9 @@ def _saved_message(path: str, version: PolicyVersion, was_assumed: bool, unchang
     data = version.data
     value = dict(flat_values(data))[path]
     words = {
-        "what": policy_page.label(path, data, first=False) or path,
-        "value": policy_page.value_text(path, value, data),
-        "day": policy_page.day_text(version.valid_from),
+        "what": policy_labels.label(path, data, first=False) or path,
+        "value": policy_values.value_text(path, value, data),
+        "day": policy_values.day_text(version.valid_from),
     }
     if was_assumed and unchanged:
         return _("Confirmed. From %(day)s on the value is no longer assumed – %(what)s: "
@@ -270,8 +270,8 @@ def policy_change(request: DeskRequest) -> HttpResponse:
     path = source.get("path", "").strip()
     old = values.get(path)
     known = path in values and not policy_value_refusal(path, old)
-    choices = policy_page.choices_of(path, old, current.data) if current and known else None
-    kind = policy_page.kind(path) if known else ""
+    choices = policy_values.choices_of(path, old, current.data) if current and known else None
+    kind = policy_labels.kind(path) if known else ""
     if request.method == "POST":
         form = PolicyValueForm(request.POST, choices=choices, kind=kind)
         if form.is_valid():
@@ -297,7 +297,7 @@ def policy_change(request: DeskRequest) -> HttpResponse:
     else:
         initial = {"path": path, "valid_from": timezone.localdate()}
         if path in values:
-            initial["value"] = policy_page.form_text(path, values[path])
+            initial["value"] = policy_values.form_text(path, values[path])
         form = PolicyValueForm(initial=initial, choices=choices, kind=kind)
     data = current.data if current else {}
     context = {
@@ -305,8 +305,8 @@ def policy_change(request: DeskRequest) -> HttpResponse:
         "form": form,
         "path": path,
         "known": known,
-        "label": policy_page.label(path, data) if known else None,
-        "current": policy_page.value_text(path, old, data) if path in values else None,
+        "label": policy_labels.label(path, data) if known else None,
+        "current": policy_values.value_text(path, old, data) if path in values else None,
         "assumed": bool(current and path in values and current.is_assumed(path)),
         "back": reverse("desk:setup_policy") + (f"#{_anchor(path)}" if known else ""),
     }
