@@ -23,6 +23,11 @@ def member_payments(member: Member) -> QuerySet[Payment]:
     return member.payments.select_related("taken_by").order_by("-date", "-id")
 
 
+def charges_open(member: Member) -> QuerySet[Charge]:
+    """The member's charges not paid in full, the oldest first."""
+    return member.charges.filter(open_amount__gt=0).order_by("date", "id")
+
+
 def charges_plannable(member: Member) -> QuerySet[Charge]:
     """The member's open charges that are not in an installment plan yet."""
     return member.charges.filter(open_amount__gt=0, plans__isnull=True).order_by("date", "id")

@@ -52,4 +52,6 @@ def desk_queue_position(reservation: Reservation) -> int:
 
 def return_fine(loan: Loan) -> Charge | None:
     """The fine charged when the loan was returned, if one was."""
+    if loan.closed_date is None:  # not returned
+        return None
     return loan.member.charges.filter(loan=loan, kind="fine", date=loan.closed_date).first()

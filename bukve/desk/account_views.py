@@ -94,7 +94,7 @@ def receipt(request: DeskRequest, pk: int) -> HttpResponse:
         pk=pk,
         library=request.staff.library,
     )
-    context = {"payment": taken, "member": taken.member, "section": "members",
+    context: dict[str, object] = {"payment": taken, "member": taken.member, "section": "members",
                "debt": ledger.open_debt(taken.member) if taken.member else None}  # fmt: skip
     if taken.method in Payment.MONEY:
         context["receipt"] = receipt_for(taken)
@@ -146,7 +146,7 @@ def charge(request: DeskRequest, pk: int) -> HttpResponse:
         library=request.staff.library,
     )
     days = circulation.fine_explain(charge) if _explainable(charge) else None
-    context = {
+    context: dict[str, object] = {
         "charge": charge,
         "member": charge.member,
         "days": days,

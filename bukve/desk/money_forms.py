@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django import forms
@@ -16,7 +17,7 @@ from bukve.accounts import services as ledger
 from bukve.accounts.models import Charge
 from bukve.accounts.selectors import charges_plannable
 from bukve.desk.common import date_text
-from bukve.desk.forms import OnceForm
+from bukve.desk.forms import OnceForm, offer_charges
 from bukve.desk.templatetags.bukve import charge_kind
 from bukve.formatting import money
 from bukve.inputs import AmountField, plausible_day
@@ -56,8 +57,8 @@ class SaleForm(OnceForm):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args: object, prices: Mapping[str, PriceItem], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, prices: Mapping[str, PriceItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.prices = prices
         for code, price in prices.items():
             self.fields[f"q_{code}"] = forms.IntegerField(
@@ -105,11 +106,9 @@ class PlanForm(forms.Form):
             raise forms.ValidationError(_("The first installment falls due within a year."))
         return first_due
 
-    def __init__(self, *args: object, member: Member, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["charges"]
-        field.queryset = charges_plannable(member)  # type: ignore[attr-defined]
-        field.label_from_instance = _charge_label  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_charges(self.fields["charges"], charges_plannable(member), _charge_label)
 
 
 class DayForm(forms.Form):

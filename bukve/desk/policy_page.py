@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -338,8 +339,7 @@ class _Page:
         facts = self.facts("vat.payer", "vat.note", *(f"vat.{c}" for c in classes))
         if classes:
             today = timezone.localdate()
-            rates = ", ".join(f"{formats.number_format(vat_rate(c, today), use_l10n=True)} %"
-                              for c in ("general", "reduced"))  # fmt: skip
+            rates = ", ".join(_rate_text(vat_rate(c, today)) for c in ("general", "reduced"))
             facts.append(Fact(_("rates of the law in force today (general, reduced)"),
                               Value(key="", text=rates)))  # fmt: skip
         return Section("vat", _("VAT"), [Block(facts=facts)])
@@ -362,6 +362,10 @@ class _Page:
             if value
         ]
         return Section("other", _("Other values"), [Block(facts=rows)]) if rows else None
+
+
+def _rate_text(rate: Decimal | None) -> str:
+    return f"{formats.number_format(rate, use_l10n=True)} %" if rate is not None else "—"
 
 
 def sections(policy: Policy, library: Library) -> list[Section]:

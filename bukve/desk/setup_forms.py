@@ -4,7 +4,7 @@ bukve/libraries/services.py write it."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -43,7 +43,8 @@ class BranchForm(forms.Form):
 
     def __init__(self, *args: Any, profiles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].choices = [(p, profile_label(p)) for p in profiles]
+        field = cast(forms.ChoiceField, self.fields["profile"])
+        field.choices = [(p, profile_label(p)) for p in profiles]
 
 
 class SeasonForm(forms.Form):

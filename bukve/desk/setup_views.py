@@ -283,7 +283,7 @@ def policy_change(request: DeskRequest) -> HttpResponse:
                     path=path,
                     value=text,
                     valid_from=form.cleaned_data["valid_from"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
             except PolicyError as error:
                 form.add_error(None, _refusal(error, path, current.data if current else None))

@@ -280,6 +280,7 @@ def reserve(request: DeskRequest, pk: int) -> HttpResponse:
         show_refusal(request, refusal, str(item.record))
     else:
         if reservation.status == Reservation.HELD:
+            assert reservation.item is not None  # a held reservation holds a copy
             text = _("%(title)s reserved; copy %(barcode)s is held until %(until)s.") % {
                 "title": item.record, "barcode": reservation.item.barcode,
                 "until": date_text(reservation.hold_expires),
@@ -306,9 +307,10 @@ def reservation_cancel(request: DeskRequest, pk: int, reservation_pk: int) -> Ht
 def hold_shelf(request: DeskRequest) -> HttpResponse:
     """Copies waiting on a branch's hold shelf: for whom and until when; expired ones first."""
     branches = library_branches(request.staff.library)
-    branch = branches.filter(pk=parse_id(request.GET.get("branch"))).first() or (
-        request.staff.branch or branches.first()
-    )
+    # No branch asked for (None) finds none: Django reads pk=None as "pk IS NULL", which the
+    # stubs do not allow for.
+    asked = branches.filter(pk=parse_id(request.GET.get("branch")))  # type: ignore[misc]
+    branch = asked.first() or (request.staff.branch or branches.first())
     today = timezone.localdate()
     held = hold_shelf_of(branch)
     context = {"branches": branches, "branch": branch, "held": held, "today": today,

@@ -29,7 +29,11 @@ def closure_branches(staff: Staff) -> QuerySet[Branch]:
     """The branches whose closures `staff` may change: an administrator's library's, or the
     branch head's own branch."""
     branches = Branch.objects.filter(library=staff.library)
-    return branches if staff.may(Staff.ADMINISTRATOR) else branches.filter(pk=staff.branch_id)
+    if staff.may(Staff.ADMINISTRATOR):
+        return branches
+    # A branch head without a branch (branch_id None) finds none: Django reads pk=None as
+    # "pk IS NULL", which the stubs do not allow for.
+    return branches.filter(pk=staff.branch_id)  # type: ignore[misc]
 
 
 def closures_upcoming(branch: Branch, today: date) -> QuerySet[Closure]:
