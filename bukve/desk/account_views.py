@@ -10,13 +10,16 @@ reason, kept in the ledger with who and when.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,8 +46,8 @@ from bukve.circulation.models import Loan
 from bukve.circulation.statements import statement_for
 from bukve.desk.access import DeskRequest, staff_required
 from bukve.desk.common import member_or_404, show_form_errors, show_refusal, to_member
-from bukve.desk.forms import PaymentForm, WaiveForm
-from bukve.desk.money_forms import PlanForm, ReasonForm, WriteOffForm
+from bukve.desk.forms import PaymentForm
+from bukve.desk.money_forms import PlanForm, ReasonForm, WaiveForm, WriteOffForm
 from bukve.formatting import money
 from bukve.libraries.models import Staff
 from bukve.libraries.services import policy_for
@@ -229,52 +232,36 @@ def charge_context(request: DeskRequest, charge: Charge) -> dict[str, object]:
 @staff_required(Staff.DIRECTOR)
 def waive(request: DeskRequest, pk: int) -> HttpResponse:
     """The director waives or reduces a charge (Tolmin art. 17, 36, 58.a); the reason is kept."""
-    charge = get_object_or_404(Charge, pk=pk, library=request.staff.library)
     form = WaiveForm(request.POST)
+    return _correct(request, pk, form, ledger.charge_waive, _("%(amount)s waived."))
+
+
+def _correct(
+    request: DeskRequest, pk: int, form: Form, correct: Callable[..., object], done: str
+) -> HttpResponse:
+    """Correct the charge through the service `correct`, with what the form holds (a reason,
+    an amount) and who and when; then the charge page, with `done` or why not."""
+    charge = get_object_or_404(Charge, pk=pk, library=request.staff.library)
     if not form.is_valid():
         show_form_errors(request, form)
         return redirect("desk:charge", pk=charge.pk)
+    data = form.cleaned_data
     try:
-        ledger.charge_waive(
-            charge=charge,
-            amount=form.cleaned_data["amount"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-            day=timezone.localdate(),
-        )
+        correct(charge=charge, **data, by=request.user, day=_today())
     except Refused as refusal:
         show_refusal(request, refusal)
     else:
-        messages.success(
-            request, _("%(amount)s waived.") % {"amount": money(form.cleaned_data["amount"])}
-        )
+        messages.success(request, done % {"amount": money(data.get("amount"))})
     return redirect("desk:charge", pk=charge.pk)
-
-
-def _charge(request: DeskRequest, pk: int) -> Charge:
-    return get_object_or_404(Charge, pk=pk, library=request.staff.library)
 
 
 @require_POST
 @staff_required(Staff.DIRECTOR)
 def charge_write_off(request: DeskRequest, pk: int) -> HttpResponse:
     """The director writes off (part of) a debt that cannot be collected; the reason is kept."""
-    charge = _charge(request, pk)
     form = WriteOffForm(request.POST, prefix="write_off")
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("desk:charge", pk=charge.pk)
-    try:
-        ledger.charge_correct(
-            charge=charge, kind=Payment.WRITE_OFF, amount=form.cleaned_data["amount"],
-            reason=form.cleaned_data["reason"], by=request.user, day=_today(),
-        )  # fmt: skip
-    except Refused as refusal:
-        show_refusal(request, refusal)
-    else:
-        messages.success(request, _("%(amount)s written off.")
-                         % {"amount": money(form.cleaned_data["amount"])})  # fmt: skip
-    return redirect("desk:charge", pk=charge.pk)
+    write_off = partial(ledger.charge_correct, kind=Payment.WRITE_OFF)
+    return _correct(request, pk, form, write_off, _("%(amount)s written off."))
 
 
 @require_POST
@@ -282,19 +269,8 @@ def charge_write_off(request: DeskRequest, pk: int) -> HttpResponse:
 def charge_reverse(request: DeskRequest, pk: int) -> HttpResponse:
     """Cancel a charge recorded by mistake; money paid on it goes back to the member as
     credit (and pays their other debts)."""
-    charge = _charge(request, pk)
     form = ReasonForm(request.POST, prefix="reverse")
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("desk:charge", pk=charge.pk)
-    try:
-        ledger.charge_reverse(charge=charge, reason=form.cleaned_data["reason"],
-                              by=request.user, day=_today())  # fmt: skip
-    except Refused as refusal:
-        show_refusal(request, refusal)
-    else:
-        messages.success(request, _("The charge is reversed."))
-    return redirect("desk:charge", pk=charge.pk)
+    return _correct(request, pk, form, ledger.charge_reverse, _("The charge is reversed."))
 
 
 @require_POST

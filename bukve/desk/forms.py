@@ -139,13 +139,6 @@ def offer_charges(
     choices.label_from_instance = label  # type: ignore[method-assign,assignment]
 
 
-class WaiveForm(forms.Form):
-    amount = AmountField(label=_("Waive (€)"))
-    reason = forms.CharField(
-        label=_("Reason (kept in the ledger)"), max_length=300, widget=forms.TextInput
-    )
-
-
 class PortalPasswordForm(forms.Form):
     password = forms.CharField(
         label=_("New password for Moja knjižnica"),

@@ -34,6 +34,11 @@ class ReasonForm(forms.Form):
     )
 
 
+class WaiveForm(ReasonForm):
+    amount = AmountField(label=gettext_lazy("Waive (€)"))
+    field_order = ["amount", "reason"]
+
+
 class WriteOffForm(ReasonForm):
     amount = AmountField(label=gettext_lazy("Write off (€)"))
     field_order = ["amount", "reason"]
