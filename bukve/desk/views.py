@@ -1,4 +1,5 @@
-"""The circulation desk: find a member, lend, return, renew, reserve, take payments, print.
+"""The circulation desk: find a member, lend, return, renew, reserve, the hold shelf. (The
+member's account, payments and receipts: account_views.py; shared helpers: common.py.)
 
 Views parse the input, call one service and show its outcome; a refusal is shown with its
 sentence and the desk carries on (the next barcode can be scanned at once).
