@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from bukve.libraries.models import Staff
 
 View = Callable[..., HttpResponse]
+
+
+class DeskRequest(HttpRequest):
+    """The request a desk view gets: `staff_required` let in a logged-in user (never an
+    anonymous one) and put their Staff row on it."""
+
+    staff: Staff
+    user: User
 
 
 def staff_required(role: str = Staff.CIRCULATION) -> Callable[[View], View]:
@@ -27,11 +36,13 @@ def staff_required(role: str = Staff.CIRCULATION) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            staff = Staff.objects.select_related("library", "branch").filter(user=request.user)
-            request.staff = staff.first()  # type: ignore[attr-defined]
-            if request.staff is None or not request.staff.may(role):  # type: ignore[attr-defined]
+            found = Staff.objects.select_related("library", "branch").filter(user=request.user)
+            staff = found.first()
+            if staff is None or not staff.may(role):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            desk = cast(DeskRequest, request)  # the same request, from now on with its staff
+            desk.staff = staff
+            return view(desk, *args, **kwargs)
 
         return wrapper
 

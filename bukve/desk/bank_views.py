@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,10 +29,11 @@ from bukve.accounts.bank import (
     statement_rows,
 )
 from bukve.accounts.models import BankTransaction
-from bukve.desk.access import staff_required
-from bukve.desk.templatetags.bukve import money
+from bukve.accounts.selectors import bank_transactions_unmatched
+from bukve.desk.access import DeskRequest, staff_required
+from bukve.desk.common import card_member
+from bukve.formatting import money
 from bukve.libraries.models import Staff
-from bukve.members.models import Member
 from bukve.refusals import Refused
 
 
@@ -68,9 +69,9 @@ class BankStatementForm(forms.Form):
 
 
 @staff_required(Staff.DIRECTOR)
-def bank_import(request: HttpRequest) -> HttpResponse:
+def bank_import(request: DeskRequest) -> HttpResponse:
     """Upload a statement; the result is shown at once (not redirected): what was booked."""
-    library = request.staff.library  # type: ignore[attr-defined]
+    library = request.staff.library
     form = BankStatementForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -88,24 +89,19 @@ def bank_import(request: HttpRequest) -> HttpResponse:
                 % {"matched": len(matched), "amount": money(result.booked),
                    "unmatched": len(unmatched), "before": len(result.of(IMPORTED_BEFORE))},
             )  # fmt: skip
-    kept = (
-        BankTransaction.objects.filter(library=library, status=BankTransaction.UNMATCHED)
-        .select_related("imported_by")
-        .order_by("-date", "-id")[:100]
-    )
+    kept = bank_transactions_unmatched(library)
     context = {"form": form, "result": result, "unmatched": kept, "section": "money"}
     return render(request, "desk/bank.html", context)
 
 
 @require_POST
 @staff_required(Staff.DIRECTOR)
-def bank_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def bank_assign(request: DeskRequest, pk: int) -> HttpResponse:
     """Book a transfer that matched no member as a payment of the member with the card
     number staff enter (they know the payer, the reference was wrong or missing)."""
-    library = request.staff.library  # type: ignore[attr-defined]
+    library = request.staff.library
     line = get_object_or_404(BankTransaction, pk=pk, library=library)
-    card = request.POST.get("card", "").strip()
-    member = Member.objects.filter(library=library, card_number=card).first() if card else None
+    member = card_member(request, request.POST.get("card", ""))
     if member is None:
         messages.error(request, _("No member with this card number."))
         return redirect("desk:money_bank")

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bukve.accounts.models import Charge, Payment
+from bukve.accounts.selectors import charges_open
 from bukve.accounts.services import open_debt
-from bukve.desk.templatetags.bukve import money
+from bukve.formatting import money
 from bukve.inputs import AmountField
+from bukve.libraries.models import Branch
 from bukve.members.models import Member
 from bukve.throttle import login_failed, login_locked, login_succeeded
 
@@ -44,7 +48,7 @@ class BarcodeForm(forms.Form):
             self.fields["barcode"].widget.attrs["autofocus"] = True
 
     def clean_barcode(self) -> str:
-        barcode = self.cleaned_data["barcode"].strip()
+        barcode: str = self.cleaned_data["barcode"].strip()
         if "\x00" in barcode:
             raise forms.ValidationError(_("Enter a valid barcode."))
         return barcode
@@ -61,16 +65,16 @@ class RenewScanForm(BarcodeForm):
 
 
 class ReserveForm(BarcodeForm):
-    pickup_branch = forms.ModelChoiceField(
+    pickup_branch: forms.ModelChoiceField[Branch] = forms.ModelChoiceField(
         queryset=None, label=_("Pick-up branch"), empty_label=None
     )
 
-    def __init__(self, *args: Any, branches: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_reserve_%s")  # the page's checkout field is id_barcode
         kwargs.setdefault("focus", False)
         super().__init__(*args, **kwargs)
-        field = self.fields["pickup_branch"]
-        field.queryset = branches  # type: ignore[attr-defined]
+        field = cast("forms.ModelChoiceField[Branch]", self.fields["pickup_branch"])
+        field.queryset = branches
         self.fields["barcode"].label = _("Item barcode to reserve")
         self.fields["barcode"].help_text = _("Any copy of the title to reserve.")
 
@@ -86,7 +90,8 @@ class OnceForm(forms.Form):
         self.fields["token"].initial = secrets.token_hex(16)
 
     def clean_token(self) -> str:
-        return "desk:" + self.cleaned_data["token"]
+        token: str = self.cleaned_data["token"]
+        return "desk:" + token
 
 
 class PaymentForm(OnceForm):
@@ -115,18 +120,23 @@ class PaymentForm(OnceForm):
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["debt_seen"].initial = open_debt(member)
-        field = self.fields["charges"]
-        field.queryset = member.charges.filter(open_amount__gt=0).order_by("date", "id")
-        field.label_from_instance = lambda c: (
-            f"{date_format(c.date, 'j. n. Y')} · {c.get_kind_display()} · {money(c.open_amount)}"
-        )
+        offer_charges(self.fields["charges"], charges_open(member), _open_charge_label)
 
 
-class WaiveForm(forms.Form):
-    amount = AmountField(label=_("Waive (€)"))
-    reason = forms.CharField(
-        label=_("Reason (kept in the ledger)"), max_length=300, widget=forms.TextInput
-    )
+def _open_charge_label(charge: Charge) -> str:
+    day = date_format(charge.date, "j. n. Y")
+    return f"{day} · {charge.get_kind_display()} · {money(charge.open_amount)}"
+
+
+def offer_charges(
+    field: forms.Field, charges: QuerySet[Charge], label: Callable[[Charge], str]
+) -> None:
+    """Let a field of checkboxes offer `charges`, each labelled by `label`."""
+    choices = cast("forms.ModelMultipleChoiceField[Charge]", field)
+    choices.queryset = charges
+    # Django labels a choice through this method, which a field may have of its own; the
+    # stubs see only the class's method.
+    choices.label_from_instance = label  # type: ignore[method-assign,assignment]
 
 
 class PortalPasswordForm(forms.Form):

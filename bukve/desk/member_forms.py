@@ -3,6 +3,8 @@ bukve.members services."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +13,13 @@ from bukve.inputs import birth_day, plausible_day
 from bukve.members.models import CARD_REASONS, CATEGORY_LABELS, EVIDENCE_KINDS
 from bukve.rules.policy import CATEGORIES, LEGAL_ENTITIES
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _date(label: object, required: bool = True, birth: bool = False) -> forms.DateField:
+def _date(label: StrOrPromise, required: bool = True, birth: bool = False) -> forms.DateField:
     validators = [birth_day if birth else plausible_day]
     return forms.DateField(label=label, required=required, widget=DATE, validators=validators)
 

@@ -11,13 +11,21 @@ from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bukve.desk.access import staff_required
+from bukve.desk.access import DeskRequest, staff_required
+from bukve.desk.common import (
+    card_member,
+    date_text,
+    member_or_404,
+    show_form_errors,
+    show_refusal,
+    to_member,
+)
 from bukve.desk.member_forms import (
     AuthorisationForm,
     CardForm,
@@ -27,21 +35,20 @@ from bukve.desk.member_forms import (
     MemberForm,
     SignForm,
 )
-from bukve.desk.templatetags.bukve import money
-from bukve.desk.views import _form_errors, _member, _refused, _to_member
+from bukve.formatting import money
 from bukve.libraries.models import Staff
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member, Registration
+from bukve.members.selectors import (
+    member_authorisations,
+    member_cards,
+    member_evidence,
+    members_not_signed,
+    registrations_with,
+)
 from bukve.membership import services as membership
 from bukve.membership.services import member_create
 from bukve.refusals import Refused
-
-
-def _card(request: HttpRequest, number: str) -> Member | None:
-    number = number.strip()
-    if not number:
-        return None
-    return Member.objects.filter(library=request.staff.library, card_number=number).first()
 
 
 def _to_membership(member: Member) -> HttpResponse:
@@ -49,13 +56,13 @@ def _to_membership(member: Member) -> HttpResponse:
 
 
 @staff_required()
-def new_member(request: HttpRequest) -> HttpResponse:
+def new_member(request: DeskRequest) -> HttpResponse:
     """Enrol a member at the desk, from the identity document: the card number is the
     library's next, the fee of the category is charged and the membership paid for a year."""
     form = MemberForm(request.POST or None, initial={"language": "sl", "category": "adult"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        guardian = _card(request, data["guardian"])
+        guardian = card_member(request, data["guardian"])
         if data["guardian"] and guardian is None:
             form.add_error("guardian", _("No member with this card number."))
         else:
@@ -83,34 +90,28 @@ def new_member(request: HttpRequest) -> HttpResponse:
                     _("%(member)s is a member now, card number %(card)s.")
                     % {"member": member.name, "card": member.card_number},
                 )
-                return _to_member(member)
+                return to_member(member)
     return render(request, "desk/members/new.html", {"form": form, "section": "members"})
 
 
 @staff_required()
-def pending(request: HttpRequest) -> HttpResponse:
+def pending(request: DeskRequest) -> HttpResponse:
     """Members registered online who have not signed in person yet, and registrations that
     look like an existing member, for the library to look at (seed 000)."""
     library = request.staff.library
     context = {
-        "restricted": Member.objects.filter(library=library, restricted=True)
-        .exclude(registration__status=Registration.UNPAID)
-        .order_by("last_name", "first_name"),
+        "restricted": members_not_signed(library),
         # Tolmin art. 13.a: registered online, the fee not paid online yet.
-        "unpaid": Registration.objects.filter(library=library, status=Registration.UNPAID)
-        .select_related("member")
-        .order_by("-created_at"),
-        "duplicates": Registration.objects.filter(library=library, status=Registration.DUPLICATE)
-        .select_related("duplicate_of")
-        .order_by("-created_at"),
+        "unpaid": registrations_with(library, Registration.UNPAID, "member"),
+        "duplicates": registrations_with(library, Registration.DUPLICATE, "duplicate_of"),
         "section": "members",
     }
     return render(request, "desk/members/pending.html", context)
 
 
 @staff_required()
-def membership_page(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member(request, pk)
+def membership_page(request: DeskRequest, pk: int) -> HttpResponse:
+    member = member_or_404(request, pk)
     today = timezone.localdate()
     policy = policy_for(member.library, today)
     context = {
@@ -118,9 +119,9 @@ def membership_page(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "fee": membership.membership_fee(member, policy, today),
         "needs_evidence": membership.needs_evidence(member, policy, today),
-        "evidence": member.evidence.order_by("-issued", "-id"),
-        "cards": member.cards.order_by("-date", "-id"),
-        "authorisations": member.authorisations.select_related("person").order_by("-valid_until"),
+        "evidence": member_evidence(member),
+        "cards": member_cards(member),
+        "authorisations": member_authorisations(member),
         "evidence_form": EvidenceForm(),
         "card_form": CardForm(initial={"reason": "lost" if member.cards.exists() else "first"}),
         "sign_form": SignForm(),
@@ -136,7 +137,7 @@ def membership_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required()
-def fee_pay(request: HttpRequest, pk: int) -> HttpResponse:
+def fee_pay(request: DeskRequest, pk: int) -> HttpResponse:
     """A member who borrows only on the mobile library pays the annual fee, which opens every
     branch (Tolmin art. 17, 22): the category follows the member's age and the fee is
     charged to the account, to be paid at the desk as any debt."""
@@ -146,30 +147,30 @@ def fee_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required()
-def renew(request: HttpRequest, pk: int) -> HttpResponse:
+def renew(request: DeskRequest, pk: int) -> HttpResponse:
     return _membership_paid(request, pk, membership.membership_renew,
                             _("The membership is paid until %(date)s."))  # fmt: skip
 
 
 def _membership_paid(
-    request: HttpRequest, pk: int, service: Callable[..., Member], done: str
+    request: DeskRequest, pk: int, service: Callable[..., Member], done: str
 ) -> HttpResponse:
     """Charge a membership period through `service` and say until when it is paid."""
-    member = _member(request, pk)
+    member = member_or_404(request, pk)
     try:
         member = service(member=member, today=timezone.localdate(), by=request.user)
     except Refused as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
     else:
         category = member.get_category_display()
-        messages.success(request, done % {"category": category, "date": _day(member.expires)})
-    return _to_member(member, "membership")
+        messages.success(request, done % {"category": category, "date": date_text(member.expires)})
+    return to_member(member, "membership")
 
 
 @require_POST
 @staff_required()
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member(request, pk)
+def evidence(request: DeskRequest, pk: int) -> HttpResponse:
+    member = member_or_404(request, pk)
     form = EvidenceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -185,14 +186,14 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
                                    "date after its issue."))  # fmt: skip
         else:
             messages.success(request, _("The document is recorded."))
-    _form_errors(request, form)
+    show_form_errors(request, form)
     return _to_membership(member)
 
 
 @require_POST
 @staff_required()
-def card(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member(request, pk)
+def card(request: DeskRequest, pk: int) -> HttpResponse:
+    member = member_or_404(request, pk)
     form = CardForm(request.POST)
     if form.is_valid():
         issued = membership.card_issue(member=member, reason=form.cleaned_data["reason"],
@@ -202,19 +203,19 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
             _("Card %(card)s handed out (%(price)s).")
             % {"card": member.card_number, "price": money(issued.price)},
         )
-    _form_errors(request, form)
+    show_form_errors(request, form)
     return _to_membership(member)
 
 
 @require_POST
 @staff_required()
-def sign(request: HttpRequest, pk: int) -> HttpResponse:
+def sign(request: DeskRequest, pk: int) -> HttpResponse:
     """The identity document was checked and the statement signed: lift the restrictions."""
-    member = _member(request, pk)
+    member = member_or_404(request, pk)
     form = SignForm(request.POST)
     if form.is_valid():
         number = form.cleaned_data["guardian"]
-        guardian = _card(request, number)
+        guardian = card_member(request, number)
         if number and guardian is None:
             form.add_error("guardian", _("No member with this card number."))
         else:
@@ -223,21 +224,21 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                     member=member, by=request.user, today=timezone.localdate(), guardian=guardian
                 )
             except Refused as refusal:
-                _refused(request, refusal)
+                show_refusal(request, refusal)
             else:
                 messages.success(request, _("Signed: the restrictions are lifted."))
-    _form_errors(request, form)
-    return _to_member(member, "membership")
+    show_form_errors(request, form)
+    return to_member(member, "membership")
 
 
 @require_POST
 @staff_required()
-def authorisation(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member(request, pk)
+def authorisation(request: DeskRequest, pk: int) -> HttpResponse:
+    member = member_or_404(request, pk)
     form = AuthorisationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        person = _card(request, data["card_number"])
+        person = card_member(request, data["card_number"])
         if data["card_number"] and person is None:
             form.add_error("card_number", _("No member with this card number."))
         else:
@@ -248,49 +249,45 @@ def authorisation(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )  # fmt: skip
             except Refused as refusal:
-                _refused(request, refusal)
+                show_refusal(request, refusal)
             else:
                 messages.success(request, _("The authorisation is recorded."))
-    _form_errors(request, form)
+    show_form_errors(request, form)
     return _to_membership(member)
 
 
 @require_POST
 @staff_required()
-def end(request: HttpRequest, pk: int) -> HttpResponse:
+def end(request: DeskRequest, pk: int) -> HttpResponse:
     """End the membership on the member's written request, or on death (Tolmin art. 20)."""
-    member = _member(request, pk)
+    member = member_or_404(request, pk)
     form = EndForm(request.POST)
     if form.is_valid():
         _end(request, member, form.cleaned_data["reason"])
-    _form_errors(request, form)
+    show_form_errors(request, form)
     return _to_membership(member)
 
 
 @require_POST
 @staff_required(Staff.DIRECTOR)
-def exclude(request: HttpRequest, pk: int) -> HttpResponse:
+def exclude(request: DeskRequest, pk: int) -> HttpResponse:
     """The director ends the membership for breaking the rules, until a date (art. 20, 56)."""
-    member = _member(request, pk)
+    member = member_or_404(request, pk)
     form = ExcludeForm(request.POST)
     if form.is_valid():
         if form.cleaned_data["until"] <= timezone.localdate():
             form.add_error("until", _("The exclusion must end after today."))
         else:
             _end(request, member, "rules", form.cleaned_data["until"])
-    _form_errors(request, form)
+    show_form_errors(request, form)
     return _to_membership(member)
 
 
-def _end(request: HttpRequest, member: Member, reason: str, until: date | None = None) -> None:
+def _end(request: DeskRequest, member: Member, reason: str, until: date | None = None) -> None:
     try:
         membership.membership_end(member=member, today=timezone.localdate(), reason=reason,
                                   by=request.user, until=until)  # fmt: skip
     except Refused as refusal:
-        _refused(request, refusal)
+        show_refusal(request, refusal)
     else:
         messages.success(request, _("The membership has ended."))
-
-
-def _day(day: date | None) -> str:
-    return formats.date_format(day, "j. n. Y") if day else ""

@@ -5,7 +5,7 @@ click through the payment provider (bukve/accounts/online.py)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 
 from bukve.accounts.models import OnlinePayment
 from bukve.accounts.online import online_payment_refund, refunds_owed
-from bukve.desk.access import staff_required
-from bukve.desk.templatetags.bukve import money
+from bukve.desk.access import DeskRequest, staff_required
+from bukve.formatting import money
 from bukve.libraries.models import Staff
 from bukve.refusals import Refused
 
 
 @staff_required(Staff.BRANCH_HEAD)
-def refunds(request: HttpRequest) -> HttpResponse:
+def refunds(request: DeskRequest) -> HttpResponse:
     """The library's online payments with money owed back, the oldest first."""
     context = {
         "owed": refunds_owed(request.staff.library_id),
@@ -32,7 +32,7 @@ def refunds(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required(Staff.DIRECTOR)
-def refund(request: HttpRequest, pk: int) -> HttpResponse:
+def refund(request: DeskRequest, pk: int) -> HttpResponse:
     """The director gives back, through the provider, what an online payment took twice."""
     order = get_object_or_404(OnlinePayment, pk=pk, library=request.staff.library)
     try:

@@ -4,7 +4,7 @@ bukve/libraries/services.py write it."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from bukve.desk.policy_page import HELP
+from bukve.desk.policy_values import HELP
 from bukve.inputs import plausible_day
 from bukve.libraries.models import profile_label
 
@@ -43,7 +43,8 @@ class BranchForm(forms.Form):
 
     def __init__(self, *args: Any, profiles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].choices = [(p, profile_label(p)) for p in profiles]
+        field = cast(forms.ChoiceField, self.fields["profile"])
+        field.choices = [(p, profile_label(p)) for p in profiles]
 
 
 class SeasonForm(forms.Form):
@@ -87,7 +88,7 @@ class ClosureForm(forms.Form):
 class PolicyValueForm(forms.Form):
     """One value of the policy, typed as the page shows it: "0,20", "28", "unlimited"; a
     yes or no and a value out of a short list are chosen (`choices`). `kind` (see
-    bukve/desk/policy_page.py) tells the help text; the path stays hidden when it is known.
+    bukve/desk/policy_values.py) tells the help text; the path stays hidden when it is known.
     """
 
     path = forms.CharField(

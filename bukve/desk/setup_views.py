@@ -7,20 +7,19 @@ library's rows are not found (404).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bukve.desk import policy_page
-from bukve.desk.access import staff_required
+from bukve.desk import policy_labels, policy_page, policy_values, policy_versions
+from bukve.desk.access import DeskRequest, staff_required
 from bukve.desk.setup_forms import (
     WEEKDAY_CHOICES,
     BranchForm,
@@ -30,6 +29,12 @@ from bukve.desk.setup_forms import (
     weekdays_text,
 )
 from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season, Staff
+from bukve.libraries.selectors import (
+    branches_for_setup,
+    closure_branches,
+    closures_past_year,
+    closures_upcoming,
+)
 from bukve.libraries.services import (
     branch_update,
     closure_add,
@@ -82,11 +87,8 @@ def _seasons(branch: Branch) -> list[dict[str, Any]]:
 
 
 @ADMINISTRATOR
-def setup(request: HttpRequest) -> HttpResponse:
-    upcoming = Closure.objects.filter(end__gte=timezone.localdate()).order_by("start")
-    branches = request.staff.library.branches.order_by("id").prefetch_related(
-        "seasons", Prefetch("closures", upcoming, to_attr="upcoming")
-    )
+def setup(request: DeskRequest) -> HttpResponse:
+    branches = branches_for_setup(request.staff.library, timezone.localdate())
     rows = [
         {"branch": b, "open_on": _day_names(b.weekdays), "seasons": _seasons(b)} for b in branches
     ]
@@ -105,7 +107,7 @@ def _branch_form(branch: Branch, data: Any = None) -> BranchForm:
 
 
 def _branch_page(
-    request: HttpRequest, branch: Branch, form: BranchForm, season_form: SeasonForm
+    request: DeskRequest, branch: Branch, form: BranchForm, season_form: SeasonForm
 ) -> HttpResponse:
     context = {
         "section": "setup",
@@ -118,7 +120,7 @@ def _branch_page(
 
 
 @ADMINISTRATOR
-def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def branch_edit(request: DeskRequest, pk: int) -> HttpResponse:
     branch = get_object_or_404(request.staff.library.branches, pk=pk)
     form = _branch_form(branch, request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -136,7 +138,7 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ADMINISTRATOR
 @require_POST
-def season_new(request: HttpRequest, pk: int) -> HttpResponse:
+def season_new(request: DeskRequest, pk: int) -> HttpResponse:
     branch = get_object_or_404(request.staff.library.branches, pk=pk)
     form = SeasonForm(request.POST)
     if form.is_valid():
@@ -155,7 +157,7 @@ def season_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @ADMINISTRATOR
 @require_POST
-def season_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def season_delete(request: DeskRequest, pk: int) -> HttpResponse:
     season = get_object_or_404(Season, pk=pk, branch__library=request.staff.library)
     season_remove(season=season)
     messages.success(request, _("The season %(name)s is removed.") % {"name": season.name})
@@ -165,15 +167,8 @@ def season_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- closures ---------------------------------------------------------------------------------
 
 
-def _closure_branches(staff: Staff) -> QuerySet[Branch]:
-    """The branches whose closures `staff` may change: an administrator's library's, or the
-    branch head's own branch."""
-    branches = Branch.objects.filter(library=staff.library)
-    return branches if staff.may(Staff.ADMINISTRATOR) else branches.filter(pk=staff.branch_id)
-
-
 @staff_required(Staff.BRANCH_HEAD)
-def my_closures(request: HttpRequest) -> HttpResponse:
+def my_closures(request: DeskRequest) -> HttpResponse:
     """The closures of the staff member's own branch (the setup page for an administrator
     without one)."""
     staff = request.staff
@@ -185,8 +180,8 @@ def my_closures(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(Staff.BRANCH_HEAD)
-def closures(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = get_object_or_404(_closure_branches(request.staff), pk=pk)
+def closures(request: DeskRequest, pk: int) -> HttpResponse:
+    branch = get_object_or_404(closure_branches(request.staff), pk=pk)
     form = ClosureForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
@@ -194,21 +189,20 @@ def closures(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The closure is added."))
         return redirect("desk:setup_closures", pk=branch.pk)
     today = timezone.localdate()
-    year_ago = today - timedelta(days=365)
     context = {
         "section": "setup",
         "branch": branch,
         "form": form,
-        "upcoming": branch.closures.filter(end__gte=today).order_by("start"),
-        "past": branch.closures.filter(end__lt=today, end__gte=year_ago).order_by("-start"),
+        "upcoming": closures_upcoming(branch, today),
+        "past": closures_past_year(branch, today),
     }
     return render(request, "desk/setup/closures.html", context)
 
 
 @staff_required(Staff.BRANCH_HEAD)
 @require_POST
-def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    closure = get_object_or_404(Closure, pk=pk, branch__in=_closure_branches(request.staff))
+def closure_delete(request: DeskRequest, pk: int) -> HttpResponse:
+    closure = get_object_or_404(Closure, pk=pk, branch__in=closure_branches(request.staff))
     closure_remove(closure=closure)
     messages.success(request, _("The closure is removed."))
     return redirect("desk:setup_closures", pk=closure.branch_id)
@@ -218,7 +212,7 @@ def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @ADMINISTRATOR
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: DeskRequest) -> HttpResponse:
     """The library's rules as they read: grouped, labelled, in the page's language, each
     value with a link to change it, and the versions with what each changed and who."""
     library = request.staff.library
@@ -226,10 +220,10 @@ def policy(request: HttpRequest) -> HttpResponse:
     context = {
         "section": "setup",
         "policy": current,
-        "valid_from": policy_page.day_text(current.valid_from) if current else "",
+        "valid_from": policy_values.day_text(current.valid_from) if current else "",
         "sections": policy_page.sections(current, library) if current else [],
         "branches": policy_page.branch_rows(current, library),
-        "versions": policy_page.history(
+        "versions": policy_versions.history(
             library.policies.all(), current.valid_from if current else None
         ),
     }
@@ -238,7 +232,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 def _unlimited(path: str, text: str) -> str:
     """ "brez omejitve" typed for a number of renewals, as the policy writes it."""
-    words = {"unlimited", policy_page.unlimited().lower()}
+    words = {"unlimited", policy_values.unlimited().lower()}
     if path.endswith(".max_renewals") and text.strip().lower() in words:
         return "unlimited"
     return text
@@ -247,7 +241,7 @@ def _unlimited(path: str, text: str) -> str:
 def _refusal(error: PolicyError, path: str, data: Any) -> str:
     """A refusal naming the value by its label rather than its key."""
     text = str(error)
-    name = policy_page.label(path, data) if data is not None else None
+    name = policy_labels.label(path, data) if data is not None else None
     if name and text.startswith(f"{path}:"):
         text = f"{name}:{text.removeprefix(f'{path}:')}"
     return _("Not saved: %(reason)s") % {"reason": text}
@@ -257,9 +251,9 @@ def _saved_message(path: str, version: PolicyVersion, was_assumed: bool, unchang
     data = version.data
     value = dict(flat_values(data))[path]
     words = {
-        "what": policy_page.label(path, data, first=False) or path,
-        "value": policy_page.value_text(path, value, data),
-        "day": policy_page.day_text(version.valid_from),
+        "what": policy_labels.label(path, data, first=False) or path,
+        "value": policy_values.value_text(path, value, data),
+        "day": policy_values.day_text(version.valid_from),
     }
     if was_assumed and unchanged:
         return _("Confirmed. From %(day)s on the value is no longer assumed – %(what)s: "
@@ -268,7 +262,7 @@ def _saved_message(path: str, version: PolicyVersion, was_assumed: bool, unchang
 
 
 @ADMINISTRATOR
-def policy_change(request: HttpRequest) -> HttpResponse:
+def policy_change(request: DeskRequest) -> HttpResponse:
     staff = request.staff
     current = _current_policy(staff.library)
     values = dict(flat_values(current.data)) if current else {}
@@ -276,8 +270,8 @@ def policy_change(request: HttpRequest) -> HttpResponse:
     path = source.get("path", "").strip()
     old = values.get(path)
     known = path in values and not policy_value_refusal(path, old)
-    choices = policy_page.choices_of(path, old, current.data) if current and known else None
-    kind = policy_page.kind(path) if known else ""
+    choices = policy_values.choices_of(path, old, current.data) if current and known else None
+    kind = policy_labels.kind(path) if known else ""
     if request.method == "POST":
         form = PolicyValueForm(request.POST, choices=choices, kind=kind)
         if form.is_valid():
@@ -289,7 +283,7 @@ def policy_change(request: HttpRequest) -> HttpResponse:
                     path=path,
                     value=text,
                     valid_from=form.cleaned_data["valid_from"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
             except PolicyError as error:
                 form.add_error(None, _refusal(error, path, current.data if current else None))
@@ -303,7 +297,7 @@ def policy_change(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"path": path, "valid_from": timezone.localdate()}
         if path in values:
-            initial["value"] = policy_page.form_text(path, values[path])
+            initial["value"] = policy_values.form_text(path, values[path])
         form = PolicyValueForm(initial=initial, choices=choices, kind=kind)
     data = current.data if current else {}
     context = {
@@ -311,8 +305,8 @@ def policy_change(request: HttpRequest) -> HttpResponse:
         "form": form,
         "path": path,
         "known": known,
-        "label": policy_page.label(path, data) if known else None,
-        "current": policy_page.value_text(path, old, data) if path in values else None,
+        "label": policy_labels.label(path, data) if known else None,
+        "current": policy_values.value_text(path, old, data) if path in values else None,
         "assumed": bool(current and path in values and current.is_assumed(path)),
         "back": reverse("desk:setup_policy") + (f"#{_anchor(path)}" if known else ""),
     }

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bukve.desk import member_views, views
+from bukve.desk import account_views, member_views, views
 from bukve.desk.forms import DeskLoginForm
 
 app_name = "desk"
@@ -40,14 +40,14 @@ urlpatterns = [
         views.reservation_cancel,
         name="reservation_cancel",
     ),
-    path("members/<id:pk>/pay/", views.payment, name="pay"),
-    path("members/<id:pk>/statement/", views.statement, name="statement"),
-    path("members/<id:pk>/statement.pdf", views.statement_download, name="statement_pdf"),
+    path("members/<id:pk>/pay/", account_views.payment, name="pay"),
+    path("members/<id:pk>/statement/", account_views.statement, name="statement"),
+    path("members/<id:pk>/statement.pdf", account_views.statement_download, name="statement_pdf"),
     path("members/<id:pk>/password/", views.portal_password, name="portal_password"),
-    path("payments/<id:pk>/receipt/", views.receipt, name="receipt"),
-    path("payments/<id:pk>/receipt.pdf", views.receipt_download, name="receipt_pdf"),
-    path("charges/<id:pk>/", views.charge, name="charge"),
-    path("charges/<id:pk>/waive/", views.waive, name="waive"),
+    path("payments/<id:pk>/receipt/", account_views.receipt, name="receipt"),
+    path("payments/<id:pk>/receipt.pdf", account_views.receipt_download, name="receipt_pdf"),
+    path("charges/<id:pk>/", account_views.charge, name="charge"),
+    path("charges/<id:pk>/waive/", account_views.waive, name="waive"),
     path("checkin/", views.checkin, name="checkin"),
     path("holds/", views.hold_shelf, name="hold_shelf"),
     path("setup/", include("bukve.desk.setup_urls")),

@@ -2,11 +2,60 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from bukve.libraries.models import Library
-from bukve.members.models import Member
+from bukve.members.models import Authorisation, CardIssue, CategoryEvidence, Member, Registration
 
 
 def members_with(library: Library, members: dict[int, Member], ids: set[int]) -> dict[int, Member]:
     """`members` with the members of `ids` not in it yet (the guardians) read in one query."""
     missing = ids - members.keys()
     return members | {m.pk: m for m in Member.objects.filter(library=library, pk__in=missing)}
+
+
+# --- the staff desk (bukve/desk) ------------------------------------------------------------
+
+
+def member_by_card(library: Library, card_number: str) -> Member | None:
+    """The member of `library` with this card number, if there is one."""
+    return Member.objects.filter(library=library, card_number=card_number).first()
+
+
+def member_wards(member: Member) -> QuerySet[Member]:
+    """The members the member is the guardian of, by first name."""
+    return member.wards.order_by("first_name")
+
+
+def members_not_signed(library: Library) -> QuerySet[Member]:
+    """Members registered online who have not signed in person yet (but those who have not
+    paid the fee online yet)."""
+    return (
+        Member.objects.filter(library=library, restricted=True)
+        .exclude(registration__status=Registration.UNPAID)
+        .order_by("last_name", "first_name")
+    )
+
+
+def registrations_with(library: Library, status: str, related: str) -> QuerySet[Registration]:
+    """The library's online registrations in `status`, the newest first, with `related`."""
+    return (
+        Registration.objects.filter(library=library, status=status)
+        .select_related(related)
+        .order_by("-created_at")
+    )
+
+
+def member_evidence(member: Member) -> QuerySet[CategoryEvidence]:
+    """The evidence the member showed for a category, the latest issued first."""
+    return member.evidence.order_by("-issued", "-id")
+
+
+def member_cards(member: Member) -> QuerySet[CardIssue]:
+    """The cards handed out to the member, the newest first."""
+    return member.cards.order_by("-date", "-id")
+
+
+def member_authorisations(member: Member) -> QuerySet[Authorisation]:
+    """The persons the member authorised, the longest valid first."""
+    return member.authorisations.select_related("person").order_by("-valid_until")
