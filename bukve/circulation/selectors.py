@@ -1,5 +1,5 @@
-"""What the portal reads: a member's loans with what renewing would do, their reservations
-with their place in the queue, and the catalogue. Reads only; writes are the services'."""
+"""Reads of loans, reservations and the catalogue that pages, the API and the command line
+share. Reads only; writes are the services'."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from bukve.catalog.models import Item, Record
-from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.circulation.services import Renewal, is_exempt, loan_fine, renewal_preview
 from bukve.folding import NEAR_FROM, fold, near
+from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
+
+# --- the member portal, the JSON API and the command line -----------------------------------
 
 SEARCH_LIMIT = 50
 
@@ -29,6 +32,7 @@ class LoanRow:
 
 
 def loan_rows(member: Member, today: date) -> list[LoanRow]:
+    """A member's loans out, by due date, with what renewing online would do."""
     loans = (
         Loan.objects.filter(member=member, status=Loan.OUT)
         .select_related("item__record", "branch", "library", "member__library")
@@ -65,6 +69,7 @@ class ReservationRow:
 
 
 def reservation_rows(member: Member) -> list[ReservationRow]:
+    """A member's reservations waiting or on the hold shelf, with their place in the queue."""
     reservations = (
         Reservation.objects.filter(
             member=member, status__in=[Reservation.WAITING, Reservation.HELD]
@@ -111,3 +116,59 @@ def copy_to_reserve(record: Record) -> Item | None:
         key=lambda c: (c.not_for_loan, c.status != Item.SHELF, c.barcode),
     )
     return copies[0] if copies else None
+
+
+def noticed_loans(member: Member) -> list[Loan]:
+    """The member's loans out with a notice sent, by due date: the items to return first."""
+    noticed = member.loans.filter(status=Loan.OUT, notice_level__gt=0)
+    return list(noticed.select_related("item__record").order_by("due_date", "id"))
+
+
+def loans_out_count(member: Member) -> int:
+    return member.loans.filter(status=Loan.OUT).count()
+
+
+def library_loans(library_id: int) -> QuerySet[Loan]:
+    """A library's loans, with what the API shows of each."""
+    return Loan.objects.filter(library=library_id).select_related(
+        "member", "item__record", "branch"
+    )
+
+
+def member_loans(library_id: int, member: Member, status: str) -> QuerySet[Loan]:
+    """A member's loans with `status` (or all: "all"), the latest first."""
+    loans = library_loans(library_id).filter(member=member)
+    if status != "all":
+        loans = loans.filter(status=status)
+    return loans.order_by("-checkout_date", "-id")
+
+
+def loans_by_due_date(library_id: int, status: str, due_before: date | None) -> QuerySet[Loan]:
+    """A library's loans with `status` (or all: "all"), due before `due_before` if given."""
+    loans = library_loans(library_id)
+    if status != "all":
+        loans = loans.filter(status=status)
+    if due_before is not None:
+        loans = loans.filter(due_date__lt=due_before)
+    return loans.order_by("due_date", "id")
+
+
+def library_reservations(library_id: int) -> QuerySet[Reservation]:
+    """A library's reservations, with what the API shows of each."""
+    return Reservation.objects.filter(library=library_id).select_related(
+        "member", "record", "pickup_branch", "item"
+    )
+
+
+def member_reservations(library_id: int, member: Member, status: str) -> QuerySet[Reservation]:
+    """A member's reservations waiting or on the hold shelf ("active") or all of them ("all"),
+    the latest first."""
+    reservations = library_reservations(library_id).filter(member=member)
+    if status == "active":
+        reservations = reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    return reservations.order_by("-placed_date", "-id")
+
+
+def daily_runs_latest(library: Library, limit: int) -> list[DailyRun]:
+    """The library's latest days of the daily run, the latest first."""
+    return list(DailyRun.objects.filter(library=library).order_by("-date")[:limit])
