@@ -13,7 +13,7 @@ from bukve.members.models import Member
 # --- the member portal, the JSON API and the command line -----------------------------------
 
 
-def member_charges(member: Member, *related: str) -> QuerySet[Charge]:
+def charges_of(member: Member, *related: str) -> QuerySet[Charge]:
     """The member's charges, the latest first, with the relations `related` read along."""
     charges = Charge.objects.filter(member=member)
     if related:
@@ -21,7 +21,7 @@ def member_charges(member: Member, *related: str) -> QuerySet[Charge]:
     return charges.order_by("-date", "-id")
 
 
-def member_payments(member: Member, *related: str) -> QuerySet[Payment]:
+def payments_of(member: Member, *related: str) -> QuerySet[Payment]:
     """The member's payments (and waivers), the latest first, with `related` read along."""
     payments = Payment.objects.filter(member=member)
     if related:

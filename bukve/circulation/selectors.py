@@ -135,7 +135,7 @@ def library_loans(library_id: int) -> QuerySet[Loan]:
     )
 
 
-def member_loans(library_id: int, member: Member, status: str) -> QuerySet[Loan]:
+def loans_of(library_id: int, member: Member, status: str) -> QuerySet[Loan]:
     """A member's loans with `status` (or all: "all"), the latest first."""
     loans = library_loans(library_id).filter(member=member)
     if status != "all":
@@ -160,7 +160,7 @@ def library_reservations(library_id: int) -> QuerySet[Reservation]:
     )
 
 
-def member_reservations(library_id: int, member: Member, status: str) -> QuerySet[Reservation]:
+def reservations_of(library_id: int, member: Member, status: str) -> QuerySet[Reservation]:
     """A member's reservations waiting or on the hold shelf ("active") or all of them ("all"),
     the latest first."""
     reservations = library_reservations(library_id).filter(member=member)

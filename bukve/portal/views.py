@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from bukve.accounts.models import Charge
 from bukve.accounts.online import refunds_owed
-from bukve.accounts.selectors import member_charges, member_payments
+from bukve.accounts.selectors import charges_of, payments_of
 from bukve.accounts.services import ZERO, credit, open_debt
 from bukve.catalog.models import Record
 from bukve.circulation.models import Loan, Reservation
@@ -308,11 +308,11 @@ def account(request: MemberRequest) -> HttpResponse:
         "portal/account.html",
         {
             "section": "account",
-            "charges": member_charges(member, "item__record"),
+            "charges": charges_of(member, "item__record"),
             "debt": open_debt(member),
             "credit": credit(member),
             "owed_back": sum((owed for _o, owed in refunds_owed(member.library_id, member)), ZERO),
-            "payments": member_payments(member),
+            "payments": payments_of(member),
             "pay": pay_offer(member, timezone.localdate()),
         },
     )
