@@ -12,9 +12,15 @@ from django.db.models import Count, Q, QuerySet
 
 from bukve.catalog.models import Item, Record
 from bukve.circulation.models import DailyRun, Loan, Reservation
-from bukve.circulation.services import Renewal, is_exempt, loan_fine, renewal_preview
+from bukve.circulation.services import (
+    Renewal,
+    is_exempt,
+    loan_fine,
+    member_blocks,
+    renewal_preview,
+)
 from bukve.folding import NEAR_FROM, fold, near
-from bukve.libraries.models import Library
+from bukve.libraries.models import Branch, Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
 
@@ -172,3 +178,81 @@ def reservations_of(library_id: int, member: Member, status: str) -> QuerySet[Re
 def daily_runs_latest(library: Library, limit: int) -> list[DailyRun]:
     """The library's latest days of the daily run, the latest first."""
     return list(DailyRun.objects.filter(library=library).order_by("-date")[:limit])
+
+
+@dataclass(frozen=True)
+class LibraryFigures:
+    library: Library
+    branches: list[Branch]
+    members: int
+    items: int
+    out: int  # loans out
+    overdue: int  # of those, overdue
+
+
+def library_figures(today: date) -> list[LibraryFigures]:
+    """Each library, by name, with its branches and how many members, items, loans out and
+    overdue loans it has: a few queries for all libraries together."""
+    people = Member.objects.filter(age_group="")  # not the purged members' statistics
+    members = dict(people.values_list("library").annotate(n=Count("id")))
+    items = dict(Item.objects.values_list("library").annotate(n=Count("id")))
+    loans: dict[int, tuple[int, int]] = {
+        row["library"]: (row["out"], row["overdue"])
+        for row in Loan.objects.filter(status=Loan.OUT)
+        .values("library")
+        .annotate(out=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+    }
+    branches: dict[int, list[Branch]] = {}
+    for branch in Branch.objects.annotate(items=Count("item")).order_by("library", "id"):
+        branches.setdefault(branch.library_id, []).append(branch)
+    return [
+        LibraryFigures(
+            library,
+            branches.get(library.pk, []),
+            members.get(library.pk, 0),
+            items.get(library.pk, 0),
+            *loans.get(library.pk, (0, 0)),
+        )
+        for library in Library.objects.order_by("name")
+    ]
+
+
+def demo_members(today: date) -> list[dict[str, object]]:
+    """Per library, a member with a fine to look at, a parent with a child and a member who
+    may borrow (no block) to lend the demo items to."""
+    rows: list[dict[str, object]] = []
+    for library in Library.objects.order_by("name"):
+        members = Member.objects.filter(library=library).exclude(password="").order_by("id")
+        fined = members.filter(charges__kind="fine", charges__open_amount__gt=0).first()
+        parent = members.filter(wards__isnull=False).first()
+        if fined is not None:
+            rows.append({"member": fined, "library": library, "why": "fine"})
+        if parent is not None and parent != fined:
+            rows.append({"member": parent, "library": library, "why": "parent"})
+        adults = members.filter(category="adult", guardian=None, restricted=False)
+        for member in adults.exclude(pk__in=[m.pk for m in (fined, parent) if m])[:10]:
+            if not member_blocks(member, today):
+                rows.append({"member": member, "library": library, "why": "borrow"})
+                break
+    return rows
+
+
+def demo_items(per_library: int = 3) -> list[dict[str, object]]:
+    """Per library, a few books (different titles) on the shelf of its main branch that anyone
+    may take home and nobody is waiting for: barcodes to scan at the desk or for the API."""
+    waited_for = Reservation.objects.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    rows: list[dict[str, object]] = []
+    for library in Library.objects.order_by("name"):
+        main = library.branches.order_by("id").first()
+        items = (
+            Item.objects.filter(library=library, branch=main, status=Item.SHELF, material="book")
+            .filter(not_for_loan=False)
+            .exclude(record__in=waited_for.values("record"))
+            .select_related("record")
+            .order_by("barcode")[: per_library * 10]
+        )
+        titles: dict[int, Item] = {}  # one copy of each title
+        for item in items:
+            titles.setdefault(item.record_id, item)
+        rows.append({"library": library, "items": list(titles.values())[:per_library]})
+    return [row for row in rows if row["items"]]

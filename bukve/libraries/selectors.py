@@ -57,3 +57,9 @@ def staff_named(username: str) -> Staff | None:
 def staff_user(library: Library, username: str) -> User | None:
     """The user of the library's staff member with this user name."""
     return User.objects.filter(username=username, staff__library=library).first()
+
+
+def usernames_existing(usernames: list[str]) -> set[str]:
+    """Those of `usernames` that some user has."""
+    users = User.objects.filter(username__in=usernames)
+    return set(users.values_list("username", flat=True))
