@@ -9,9 +9,12 @@ import re
 import secrets
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bukve.days import parse_day  # the dates a command accepts at all; some bound them more
+
+if TYPE_CHECKING:
+    from bukve.libraries.models import Library
 
 MAX_LIMIT = 10_000  # messages in one `outbox send`
 
@@ -106,21 +109,18 @@ def cmd_daily(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
     from bukve.circulation.services import daily_run
-    from bukve.libraries.models import Library, PolicyVersion
+    from bukve.libraries.selectors import rules_start
 
-    libraries = Library.objects.order_by("code")
-    if args.library is not None:
-        libraries = libraries.filter(code=args.library)
-        if not libraries:
-            return _fail("daily", f"unknown library {args.library!r}")
+    libraries = _libraries("daily", args.library)
+    if libraries is None:
+        return 2
     if args.date is not None:
         # A day that has not begun has no events yet; and a day before a library's rules
         # start would make every later run catch up on all the days since.
         if args.date > _today():
             return _fail("daily", f"--date {args.date} is in the future (today is {_today()})")
         for library in libraries:
-            start = min(PolicyVersion.objects.filter(library=library)
-                        .values_list("valid_from", flat=True), default=None)  # fmt: skip
+            start = rules_start(library)
             if start is not None and args.date < start:
                 return _fail("daily", f"--date {args.date} is before the rules of "
                                       f"{library.code} start ({start})")  # fmt: skip
@@ -138,18 +138,15 @@ def cmd_members(args: argparse.Namespace) -> int:
     _migrate()
     from django.utils import timezone
 
-    from bukve.libraries.models import Library
     from bukve.membership.personal_data import members_purge
 
     today = args.date or timezone.localdate()
     if today > timezone.localdate():  # would delete data that may still be kept
         return _fail("members purge", f"--date {today} is in the future "
                                       f"(today is {timezone.localdate()})")  # fmt: skip
-    libraries = Library.objects.order_by("code")
-    if args.library is not None:
-        libraries = libraries.filter(code=args.library)
-        if not libraries:
-            return _fail("members purge", f"unknown library {args.library!r}")
+    libraries = _libraries("members purge", args.library)
+    if libraries is None:
+        return 2
     for library in libraries:
         print(f"{library.code} {today}: {members_purge(library=library, today=today)} "
               "members purged")  # fmt: skip
@@ -178,8 +175,6 @@ def cmd_bank(args: argparse.Namespace) -> int:
     has rows that cannot be read: then nothing is imported."""
     _setup()
     _migrate()
-    from django.contrib.auth.models import User
-
     from bukve.accounts.bank import (
         IMPORTED_BEFORE,
         MATCHED,
@@ -189,15 +184,15 @@ def cmd_bank(args: argparse.Namespace) -> int:
         bank_statement_import,
         statement_decode,
     )
-    from bukve.libraries.models import Library
+    from bukve.libraries.selectors import staff_user
 
     command = "bank import"
-    library = Library.objects.filter(code=args.library).first()
+    library = _library(command, args.library)
     if library is None:
-        return _fail(command, f"unknown library {args.library!r}")
+        return 2
     user = None
     if args.user:
-        user = User.objects.filter(username=args.user, staff__library=library).first()
+        user = staff_user(library, args.user)
         if user is None:
             return _fail(command, f"no staff member {args.user!r} at {library.code}")
     try:
@@ -329,13 +324,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_token(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
-    from bukve.api.models import ApiToken
+    from bukve.api.selectors import tokens_with_prefix
     from bukve.api.services import api_token_create, api_token_revoke
-    from bukve.libraries.models import Staff
+    from bukve.libraries.selectors import staff_named
 
     command = f"token {args.action}"
     if args.action == "create":
-        staff = Staff.objects.filter(user__username=args.user).first()
+        staff = staff_named(args.user)
         if staff is None:
             return _fail(command, f"no staff member with the user name {args.user!r}")
         try:
@@ -346,7 +341,7 @@ def cmd_token(args: argparse.Namespace) -> int:
         print(f"token {token.prefix} for {args.user} ({staff.library.code}): keep the key now, "
               "it is not shown again", file=sys.stderr)  # fmt: skip
         return 0
-    tokens = list(ApiToken.objects.filter(prefix=args.prefix)[:2])
+    tokens = tokens_with_prefix(args.prefix)
     if len(tokens) != 1:
         return _fail(command, f"{'several tokens' if tokens else 'no token'} with the prefix "
                               f"{args.prefix!r}")  # fmt: skip
@@ -355,14 +350,26 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _library(command: str, code: str) -> Any:
-    """The library of `code`, or None after saying so."""
-    from bukve.libraries.models import Library
+def _library(command: str, code: str) -> Library | None:
+    """The library of `code`, or None after saying there is none."""
+    from bukve.libraries.selectors import library_coded
 
-    library = Library.objects.filter(code=code).first()
+    library = library_coded(code)
     if library is None:
         _fail(command, f"unknown library {code!r}")
     return library
+
+
+def _libraries(command: str, code: str | None) -> list[Library] | None:
+    """Every library by code, or only the library of `code`, or None after saying there is
+    none."""
+    from bukve.libraries.selectors import libraries_coded
+
+    libraries = libraries_coded(code)
+    if code is not None and not libraries:
+        _fail(command, f"unknown library {code!r}")
+        return None
+    return libraries
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
@@ -383,6 +390,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         print(f"ledger: {len(problems)} problems" if problems else "ledger: all entries add up",
               file=sys.stderr)  # fmt: skip
         return 1 if problems else 0
+    assert library is not None  # takings needs --library, which the parser requires
     taken = takings(library, args.date)
     for method, amount in taken.items():
         print(f"{method}\t{amount}")

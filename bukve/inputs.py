@@ -78,9 +78,10 @@ class AmountField(forms.CharField):
         attrs = {"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"}
         return {**super().widget_attrs(widget), **attrs}
 
+    # A CharField that cleans to a Decimal: the stubs' CharField.to_python returns text.
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         try:
             amount = parse_amount(text, maximum=self.max_value)

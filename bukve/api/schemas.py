@@ -250,6 +250,7 @@ class PaymentOut(Schema):
 
     @staticmethod
     def resolve_card_number(payment: Payment) -> str:
+        assert payment.member is not None  # the API shows members' payments only
         return payment.member.card_number
 
 

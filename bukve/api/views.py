@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,12 +22,23 @@ from ninja.operation import Operation
 from ninja.security import HttpBearer
 
 from bukve.accounts.models import Charge, Payment
+from bukve.accounts.selectors import charges_of, library_fine, payments_of
 from bukve.accounts.services import open_debt, payment_take
 from bukve.api import schemas as s
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_authenticate
 from bukve.catalog.models import Item
-from bukve.circulation.models import DailyRun, Loan, Reservation
+from bukve.catalog.selectors import item_by_barcode
+from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.selectors import (
+    daily_runs_latest,
+    library_loans,
+    library_reservations,
+    loans_by_due_date,
+    loans_of,
+    loans_out_count,
+    reservations_of,
+)
 from bukve.circulation.services import (
     fine_explain,
     loan_checkin,
@@ -38,10 +48,18 @@ from bukve.circulation.services import (
     reservation_cancel,
     reservation_place,
 )
-from bukve.libraries.models import Branch, Staff
+from bukve.libraries.models import Staff
+from bukve.libraries.selectors import branch_coded
 from bukve.members.models import Member
+from bukve.members.selectors import member_by_card, members_by_name
 from bukve.members.services import member_search
 from bukve.refusals import SENTENCES, Refused
+
+
+class ApiRequest(HttpRequest):
+    """The request of an endpoint behind TokenAuth, for type annotations."""
+
+    auth: ApiToken
 
 
 class TokenAuth(HttpBearer):
@@ -121,45 +139,35 @@ def nowhere(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
 # --- looking things up in the caller's library ----------------------------------------------
 
 
-def _staff(request: HttpRequest) -> Staff:
-    return request.auth.staff  # type: ignore[attr-defined]
+def _staff(request: ApiRequest) -> Staff:
+    return request.auth.staff
 
 
-def _member(request: HttpRequest, card_number: str) -> Member:
-    members = Member.objects.select_related("library")
-    found = members.filter(library=_staff(request).library_id, card_number=card_number).first()
+def _library_id(request: ApiRequest) -> int:
+    return _staff(request).library_id
+
+
+def _member(request: ApiRequest, card_number: str) -> Member:
+    found = member_by_card(_library_id(request), card_number)
     if found is None:
         raise NotFound(_("No member with this card number in your library."))
     return found
 
 
-def _item(request: HttpRequest, barcode: str) -> Item:
-    items = Item.objects.select_related("record", "branch")
-    found = items.filter(library=_staff(request).library_id, barcode=barcode).first()
+def _item(request: ApiRequest, barcode: str) -> Item:
+    found = item_by_barcode(_library_id(request), barcode)
     if found is None:
         raise NotFound(_("No item with this barcode in your library."))
     return found
 
 
-def _loans(request: HttpRequest) -> QuerySet[Loan]:
-    return Loan.objects.filter(library=_staff(request).library_id).select_related(
-        "member", "item__record", "branch"
-    )
-
-
-def _reservations(request: HttpRequest) -> QuerySet[Reservation]:
-    return Reservation.objects.filter(library=_staff(request).library_id).select_related(
-        "member", "record", "pickup_branch", "item"
-    )
-
-
-def _loan(request: HttpRequest, loan: Loan) -> Loan:
+def _loan(request: ApiRequest, loan: Loan) -> Loan:
     """The loan a service returned, read again with what the response shows."""
-    return _loans(request).get(pk=loan.pk)
+    return library_loans(_library_id(request)).get(pk=loan.pk)
 
 
-def _reservation(request: HttpRequest, reservation: Reservation) -> Reservation:
-    return _reservations(request).get(pk=reservation.pk)
+def _reservation(request: ApiRequest, reservation: Reservation) -> Reservation:
+    return library_reservations(_library_id(request)).get(pk=reservation.pk)
 
 
 # --- members, items, loans -------------------------------------------------------------------
@@ -167,14 +175,12 @@ def _reservation(request: HttpRequest, reservation: Reservation) -> Reservation:
 
 @api.get("/members", response={200: list[s.MemberOut], **s.READ_ERRORS}, tags=["members"])
 def members_list(
-    request: HttpRequest, q: s.SearchText = "", limit: s.Limit = 50, offset: s.Offset = 0
+    request: ApiRequest, q: s.SearchText = "", limit: s.Limit = 50, offset: s.Offset = 0
 ) -> Any:
     """The library's members; with `q`, those found by card number, date of birth or name."""
     library = _staff(request).library
     if not q.strip():
-        return Member.objects.filter(library=library).order_by(
-            "last_name", "first_name", "card_number"
-        )[offset : offset + limit]
+        return members_by_name(library)[offset : offset + limit]
     try:
         return list(member_search(library, q)[offset : offset + limit])
     except OverflowError:  # a "date of birth" with a year Python cannot hold: nobody
@@ -184,13 +190,13 @@ def members_list(
 @api.get(
     "/members/{card_number}", response={200: s.MemberDetail, **s.READ_ERRORS}, tags=["members"]
 )
-def member_detail(request: HttpRequest, card_number: s.CardNumber) -> Any:
+def member_detail(request: ApiRequest, card_number: s.CardNumber) -> Any:
     """A member, what they owe, and why they may not borrow now (`blocks`)."""
     member = _member(request, card_number)
     return {
         **s.MemberOut.model_validate(member).model_dump(),
         "in_collection_since": member.in_collection_since,
-        "loans_out": member.loans.filter(status=Loan.OUT).count(),
+        "loans_out": loans_out_count(member),
         "open_debt": open_debt(member),
         "blocks": [
             {"code": code, "detail": str(SENTENCES[code])} for code in member_blocks(member)
@@ -202,38 +208,31 @@ def member_detail(request: HttpRequest, card_number: s.CardNumber) -> Any:
     "/members/{card_number}/loans", response={200: list[s.LoanOut], **s.READ_ERRORS}, tags=["loans"]
 )
 def member_loans(
-    request: HttpRequest,
+    request: ApiRequest,
     card_number: s.CardNumber,
     status: Literal["out", "returned", "lost", "all"] = "out",
     limit: s.Limit = 50,
     offset: s.Offset = 0,
 ) -> Any:
     """A member's loans, the latest first."""
-    loans = _loans(request).filter(member=_member(request, card_number))
-    if status != "all":
-        loans = loans.filter(status=status)
-    return loans.order_by("-checkout_date", "-id")[offset : offset + limit]
+    loans = loans_of(_library_id(request), _member(request, card_number), status)
+    return loans[offset : offset + limit]
 
 
 @api.get("/loans", response={200: list[s.LoanOut], **s.READ_ERRORS}, tags=["loans"])
 def loans_list(
-    request: HttpRequest,
+    request: ApiRequest,
     status: Literal["out", "returned", "lost", "all"] = "out",
     due_before: s.IsoDate | None = None,
     limit: s.Limit = 50,
     offset: s.Offset = 0,
 ) -> Any:
     """The library's loans by due date; `due_before` gives the overdue ones, say."""
-    loans = _loans(request)
-    if status != "all":
-        loans = loans.filter(status=status)
-    if due_before is not None:
-        loans = loans.filter(due_date__lt=due_before)
-    return loans.order_by("due_date", "id")[offset : offset + limit]
+    return loans_by_due_date(_library_id(request), status, due_before)[offset : offset + limit]
 
 
 @api.get("/items/{barcode}", response={200: s.ItemOut, **s.READ_ERRORS}, tags=["items"])
-def item_detail(request: HttpRequest, barcode: s.Barcode) -> Any:
+def item_detail(request: ApiRequest, barcode: s.Barcode) -> Any:
     return _item(request, barcode)
 
 
@@ -241,7 +240,7 @@ def item_detail(request: HttpRequest, barcode: s.Barcode) -> Any:
 
 
 @api.post("/checkout", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
-def checkout(request: HttpRequest, data: s.CheckoutIn) -> Any:
+def checkout(request: ApiRequest, data: s.CheckoutIn) -> Any:
     """Lend a copy to a member, at the token's branch (or the copy's own)."""
     member = _member(request, data.card_number)
     item = _item(request, data.barcode)
@@ -249,7 +248,7 @@ def checkout(request: HttpRequest, data: s.CheckoutIn) -> Any:
 
 
 @api.post("/checkin", response={200: s.CheckInOut, **s.WRITE_ERRORS}, tags=["loans"])
-def checkin(request: HttpRequest, data: s.CheckinIn) -> Any:
+def checkin(request: ApiRequest, data: s.CheckinIn) -> Any:
     """Take a copy back; `held_for` says when it goes to the hold shelf for someone."""
     result = loan_checkin(item=_item(request, data.barcode))
     held = result.held_for
@@ -260,7 +259,7 @@ def checkin(request: HttpRequest, data: s.CheckinIn) -> Any:
 
 
 @api.post("/renew", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
-def renew(request: HttpRequest, data: s.RenewIn) -> Any:
+def renew(request: ApiRequest, data: s.RenewIn) -> Any:
     """Renew a member's loan of a copy; `channel` says how they asked (the rules differ)."""
     member = _member(request, data.card_number)
     item = _item(request, data.barcode)
@@ -276,31 +275,27 @@ def renew(request: HttpRequest, data: s.RenewIn) -> Any:
     tags=["reservations"],
 )
 def member_reservations(
-    request: HttpRequest,
+    request: ApiRequest,
     card_number: s.CardNumber,
     status: Literal["active", "all"] = "active",
     limit: s.Limit = 50,
     offset: s.Offset = 0,
 ) -> Any:
     """A member's reservations waiting or on the hold shelf (or all of them), the latest first."""
-    reservations = _reservations(request).filter(member=_member(request, card_number))
-    if status == "active":
-        reservations = reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
-    return reservations.order_by("-placed_date", "-id")[offset : offset + limit]
+    member = _member(request, card_number)
+    return reservations_of(_library_id(request), member, status)[offset : offset + limit]
 
 
 @api.post(
     "/reservations", response={200: s.ReservationOut, **s.WRITE_ERRORS}, tags=["reservations"]
 )
-def place_reservation(request: HttpRequest, data: s.ReservationIn) -> Any:
+def place_reservation(request: ApiRequest, data: s.ReservationIn) -> Any:
     """Reserve the title of a copy; a copy on the shelf is held at once."""
     member = _member(request, data.card_number)
     item = _item(request, data.barcode)
     branch = None
     if data.pickup_branch is not None:
-        branch = Branch.objects.filter(
-            library=_staff(request).library_id, code=data.pickup_branch
-        ).first()
+        branch = branch_coded(_library_id(request), data.pickup_branch)
         if branch is None:
             raise NotFound(_("No branch with this code in your library."))
     reservation = reservation_place(member=member, item=item, pickup_branch=branch)
@@ -312,8 +307,8 @@ def place_reservation(request: HttpRequest, data: s.ReservationIn) -> Any:
     response={200: s.ReservationOut, **s.WRITE_ERRORS},
     tags=["reservations"],
 )
-def cancel_reservation(request: HttpRequest, reservation_id: s.Id) -> Any:
-    reservation = _reservations(request).filter(pk=reservation_id).first()
+def cancel_reservation(request: ApiRequest, reservation_id: s.Id) -> Any:
+    reservation = library_reservations(_library_id(request)).filter(pk=reservation_id).first()
     if reservation is None:
         raise NotFound(_("No reservation with this id in your library."))
     return _reservation(request, reservation_cancel(reservation=reservation))
@@ -328,15 +323,14 @@ def cancel_reservation(request: HttpRequest, reservation_id: s.Id) -> Any:
     tags=["charges"],
 )
 def member_charges(
-    request: HttpRequest, card_number: s.CardNumber, limit: s.Limit = 100, offset: s.Offset = 0
+    request: ApiRequest, card_number: s.CardNumber, limit: s.Limit = 100, offset: s.Offset = 0
 ) -> Any:
     """What a member owes in all, and their charges, the latest first, each with what is
     still open on it."""
     member = _member(request, card_number)
-    charges = Charge.objects.filter(member=member).select_related("item")
     return {
         "open_debt": open_debt(member),
-        "charges": charges.order_by("-date", "-id")[offset : offset + limit],
+        "charges": charges_of(member, "item")[offset : offset + limit],
     }
 
 
@@ -345,20 +339,10 @@ def member_charges(
     response={200: s.FineExplanation, **s.READ_ERRORS},
     tags=["charges"],
 )
-def fine_explanation(request: HttpRequest, charge_id: s.Id) -> Any:
+def fine_explanation(request: ApiRequest, charge_id: s.Id) -> Any:
     """A fine day by day: which days of its overdue stretch were charged, at what rate, and
     why the others were not."""
-    fine = (
-        Charge.objects.filter(
-            library=_staff(request).library_id,
-            pk=charge_id,
-            kind="fine",
-            loan__isnull=False,
-            stretch_from__isnull=False,
-        )
-        .select_related("item", "loan__branch", "loan__library", "loan__item")
-        .first()
-    )
+    fine = library_fine(_library_id(request), charge_id)
     if fine is None:
         raise NotFound(_("No fine with this id in your library."))
     return {"charge": fine, "days": fine_explain(fine)}
@@ -370,16 +354,16 @@ def fine_explanation(request: HttpRequest, charge_id: s.Id) -> Any:
     tags=["charges"],
 )
 def member_payments(
-    request: HttpRequest, card_number: s.CardNumber, limit: s.Limit = 100, offset: s.Offset = 0
+    request: ApiRequest, card_number: s.CardNumber, limit: s.Limit = 100, offset: s.Offset = 0
 ) -> Any:
     """A member's payments (and waivers), the latest first."""
-    payments = Payment.objects.filter(member=_member(request, card_number)).select_related("member")
-    return payments.order_by("-date", "-id")[offset : offset + limit]
+    payments = payments_of(_member(request, card_number), "member")
+    return payments[offset : offset + limit]
 
 
 @api.post("/payments", response={200: s.PaymentOut, **s.WRITE_ERRORS}, tags=["charges"])
 def take_payment(
-    request: HttpRequest,
+    request: ApiRequest,
     data: s.PaymentIn,
     idempotency_key: Annotated[s.IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ) -> Any:
@@ -398,7 +382,7 @@ def take_payment(
         method=data.method,
         taken_by=_staff(request).user,
         charges=[Charge(pk=pk) for pk in data.charges],
-        idempotency_key=f"api:{token.pk}:{idempotency_key}" if idempotency_key else "",  # type: ignore[attr-defined]
+        idempotency_key=f"api:{token.pk}:{idempotency_key}" if idempotency_key else "",
     )
     return Payment.objects.select_related("member").get(pk=payment.pk)
 
@@ -407,8 +391,8 @@ def take_payment(
 
 
 @api.get("/daily-run", response={200: s.DailyRunStatus, **s.READ_ERRORS}, tags=["daily run"])
-def daily_run_status(request: HttpRequest, limit: s.Limit = 7) -> Any:
+def daily_run_status(request: ApiRequest, limit: s.Limit = 7) -> Any:
     """The library's latest days of the daily run; `last_date` is the last day it ran."""
     library = _staff(request).library
-    runs = list(DailyRun.objects.filter(library=library).order_by("-date")[:limit])
+    runs = daily_runs_latest(library, limit)
     return {"library": library.code, "last_date": runs[0].date if runs else None, "runs": runs}

@@ -1,15 +1,29 @@
-"""Reads of loans and reservations that pages share."""
+"""Reads of loans, reservations and the catalogue that pages, the API and the command line
+share. Reads only; writes are the services'."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
 
 from bukve.accounts.models import Charge
-from bukve.circulation.models import Loan, Reservation
-from bukve.libraries.models import Branch
+from bukve.catalog.models import Item, Record
+from bukve.circulation.models import DailyRun, Loan, Reservation
+from bukve.circulation.services import (
+    Renewal,
+    is_exempt,
+    loan_fine,
+    member_blocks,
+    renewal_preview,
+)
+from bukve.folding import NEAR_FROM, fold, near
+from bukve.libraries.models import Branch, Library
+from bukve.libraries.services import policy_for
 from bukve.members.models import Member
-
-# --- the staff desk (bukve/desk) ------------------------------------------------------------
 
 
 def member_loans_out(member: Member) -> list[Loan]:
@@ -39,19 +53,240 @@ def hold_shelf_of(branch: Branch | None) -> QuerySet[Reservation]:
     )
 
 
-def desk_queue_position(reservation: Reservation) -> int:
-    """1 for the first member waiting for the title (the desk counts the waiting
-    reservations placed before it, by id)."""
-    return (
-        Reservation.objects.filter(
-            record=reservation.record_id, status=Reservation.WAITING, id__lt=reservation.pk
-        ).count()
-        + 1
-    )
-
-
 def return_fine(loan: Loan) -> Charge | None:
     """The fine charged when the loan was returned, if one was."""
     if loan.closed_date is None:  # not returned
         return None
     return loan.member.charges.filter(loan=loan, kind="fine", date=loan.closed_date).first()
+
+
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    loan: Loan
+    overdue: bool
+    renewal: Renewal  # what renewing online today would do
+    accruing: Decimal  # the fine so far of an overdue loan, not yet a debt (RULES.md 1)
+
+
+def loan_rows(member: Member, today: date) -> list[LoanRow]:
+    """A member's loans out, by due date, with what renewing online would do."""
+    loans = (
+        Loan.objects.filter(member=member, status=Loan.OUT)
+        .select_related("item__record", "branch", "library", "member__library")
+        .order_by("due_date", "id")
+    )
+    policy = policy_for(member.library, today)
+    rows = []
+    for loan in loans:
+        overdue = loan.due_date < today
+        accruing = Decimal("0.00")
+        if overdue and not loan.fine_closed and not is_exempt(member, policy):
+            accruing = loan_fine(loan, today).amount
+        renewal = renewal_preview(loan=loan, channel="online", today=today)
+        rows.append(LoanRow(loan, overdue, renewal, accruing))
+    return rows
+
+
+def queue_position(reservation: Reservation) -> int:
+    """1 for the first member waiting for the title; in the order copies are held in
+    (placed date, then id)."""
+    before = Reservation.objects.filter(
+        record=reservation.record_id, status=Reservation.WAITING
+    ).filter(
+        Q(placed_date__lt=reservation.placed_date)
+        | Q(placed_date=reservation.placed_date, id__lt=reservation.pk)
+    )
+    return before.count() + 1
+
+
+@dataclass(frozen=True)
+class ReservationRow:
+    reservation: Reservation
+    position: int | None  # in the queue, while waiting
+
+
+def reservation_rows(member: Member) -> list[ReservationRow]:
+    """A member's reservations waiting or on the hold shelf, with their place in the queue."""
+    reservations = (
+        Reservation.objects.filter(
+            member=member, status__in=[Reservation.WAITING, Reservation.HELD]
+        )
+        .select_related("record", "pickup_branch", "item")
+        .order_by("placed_date", "id")
+    )
+    return [
+        ReservationRow(r, queue_position(r) if r.status == Reservation.WAITING else None)
+        for r in reservations
+    ]
+
+
+def catalogue_search(member: Member, text: str) -> QuerySet[Record]:
+    """Titles of the member's library whose title or author contains every word of `text`,
+    with how many copies there are and how many are on the shelf for home loan."""
+    records = Record.objects.filter(library=member.library_id)
+    words = fold(text).split()  # whatever the case and diacritics (bukve.folding)
+    if not words:
+        return records.none()
+    found = records
+    for word in words:
+        found = found.filter(text_folded__contains=word)
+    if not found.exists():  # a typing slip: "Presern" for Prešeren
+        found = records
+        for word in words:
+            found = found.filter(
+                text_folded__regex=near(word) if len(word) >= NEAR_FROM else re.escape(word)
+            )
+    records = found
+    available = Q(items__status=Item.SHELF, items__not_for_loan=False)
+    return (
+        records.annotate(copies=Count("items"), available=Count("items", filter=available))
+        .prefetch_related("items__branch")
+        .order_by("title", "author", "id")[:SEARCH_LIMIT]
+    )
+
+
+def copy_to_reserve(record: Record) -> Item | None:
+    """The copy to reserve a title through: one for home loan, on the shelf if there is one.
+    A reservation is for the title; the copy names the default pick-up branch."""
+    copies = sorted(
+        record.items.all(),
+        key=lambda c: (c.not_for_loan, c.status != Item.SHELF, c.barcode),
+    )
+    return copies[0] if copies else None
+
+
+def noticed_loans(member: Member) -> list[Loan]:
+    """The member's loans out with a notice sent, by due date: the items to return first."""
+    noticed = member.loans.filter(status=Loan.OUT, notice_level__gt=0)
+    return list(noticed.select_related("item__record").order_by("due_date", "id"))
+
+
+def loans_out_count(member: Member) -> int:
+    return member.loans.filter(status=Loan.OUT).count()
+
+
+def library_loans(library_id: int) -> QuerySet[Loan]:
+    """A library's loans, with what the API shows of each."""
+    return Loan.objects.filter(library=library_id).select_related(
+        "member", "item__record", "branch"
+    )
+
+
+def loans_of(library_id: int, member: Member, status: str) -> QuerySet[Loan]:
+    """A member's loans with `status` (or all: "all"), the latest first."""
+    loans = library_loans(library_id).filter(member=member)
+    if status != "all":
+        loans = loans.filter(status=status)
+    return loans.order_by("-checkout_date", "-id")
+
+
+def loans_by_due_date(library_id: int, status: str, due_before: date | None) -> QuerySet[Loan]:
+    """A library's loans with `status` (or all: "all"), due before `due_before` if given."""
+    loans = library_loans(library_id)
+    if status != "all":
+        loans = loans.filter(status=status)
+    if due_before is not None:
+        loans = loans.filter(due_date__lt=due_before)
+    return loans.order_by("due_date", "id")
+
+
+def library_reservations(library_id: int) -> QuerySet[Reservation]:
+    """A library's reservations, with what the API shows of each."""
+    return Reservation.objects.filter(library=library_id).select_related(
+        "member", "record", "pickup_branch", "item"
+    )
+
+
+def reservations_of(library_id: int, member: Member, status: str) -> QuerySet[Reservation]:
+    """A member's reservations waiting or on the hold shelf ("active") or all of them ("all"),
+    the latest first."""
+    reservations = library_reservations(library_id).filter(member=member)
+    if status == "active":
+        reservations = reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    return reservations.order_by("-placed_date", "-id")
+
+
+def daily_runs_latest(library: Library, limit: int) -> list[DailyRun]:
+    """The library's latest days of the daily run, the latest first."""
+    return list(DailyRun.objects.filter(library=library).order_by("-date")[:limit])
+
+
+@dataclass(frozen=True)
+class LibraryFigures:
+    library: Library
+    branches: list[Branch]
+    members: int
+    items: int
+    out: int  # loans out
+    overdue: int  # of those, overdue
+
+
+def library_figures(today: date) -> list[LibraryFigures]:
+    """Each library, by name, with its branches and how many members, items, loans out and
+    overdue loans it has: a few queries for all libraries together."""
+    people = Member.objects.filter(age_group="")  # not the purged members' statistics
+    members = dict(people.values_list("library").annotate(n=Count("id")))
+    items = dict(Item.objects.values_list("library").annotate(n=Count("id")))
+    loans: dict[int, tuple[int, int]] = {
+        row["library"]: (row["out"], row["overdue"])
+        for row in Loan.objects.filter(status=Loan.OUT)
+        .values("library")
+        .annotate(out=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+    }
+    branches: dict[int, list[Branch]] = {}
+    for branch in Branch.objects.annotate(items=Count("item")).order_by("library", "id"):
+        branches.setdefault(branch.library_id, []).append(branch)
+    return [
+        LibraryFigures(
+            library,
+            branches.get(library.pk, []),
+            members.get(library.pk, 0),
+            items.get(library.pk, 0),
+            *loans.get(library.pk, (0, 0)),
+        )
+        for library in Library.objects.order_by("name")
+    ]
+
+
+def demo_members(today: date) -> list[dict[str, object]]:
+    """Per library, a member with a fine to look at, a parent with a child and a member who
+    may borrow (no block) to lend the demo items to."""
+    rows: list[dict[str, object]] = []
+    for library in Library.objects.order_by("name"):
+        members = Member.objects.filter(library=library).exclude(password="").order_by("id")
+        fined = members.filter(charges__kind="fine", charges__open_amount__gt=0).first()
+        parent = members.filter(wards__isnull=False).first()
+        if fined is not None:
+            rows.append({"member": fined, "library": library, "why": "fine"})
+        if parent is not None and parent != fined:
+            rows.append({"member": parent, "library": library, "why": "parent"})
+        adults = members.filter(category="adult", guardian=None, restricted=False)
+        for member in adults.exclude(pk__in=[m.pk for m in (fined, parent) if m])[:10]:
+            if not member_blocks(member, today):
+                rows.append({"member": member, "library": library, "why": "borrow"})
+                break
+    return rows
+
+
+def demo_items(per_library: int = 3) -> list[dict[str, object]]:
+    """Per library, a few books (different titles) on the shelf of its main branch that anyone
+    may take home and nobody is waiting for: barcodes to scan at the desk or for the API."""
+    waited_for = Reservation.objects.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    rows: list[dict[str, object]] = []
+    for library in Library.objects.order_by("name"):
+        main = library.branches.order_by("id").first()
+        items = (
+            Item.objects.filter(library=library, branch=main, status=Item.SHELF, material="book")
+            .filter(not_for_loan=False)
+            .exclude(record__in=waited_for.values("record"))
+            .select_related("record")
+            .order_by("barcode")[: per_library * 10]
+        )
+        titles: dict[int, Item] = {}  # one copy of each title
+        for item in items:
+            titles.setdefault(item.record_id, item)
+        rows.append({"library": library, "items": list(titles.values())[:per_library]})
+    return [row for row in rows if row["items"]]

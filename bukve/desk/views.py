@@ -20,16 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bukve.accounts.selectors import member_charges, member_payments
+from bukve.accounts.selectors import charges_of, payments_of
 from bukve.accounts.services import open_debt
 from bukve.catalog.models import Item
 from bukve.circulation import services as circulation
 from bukve.circulation.models import Reservation
 from bukve.circulation.selectors import (
-    desk_queue_position,
     hold_shelf_of,
     member_loans_out,
     member_reservations_open,
+    queue_position,
     return_fine,
 )
 from bukve.desk.access import DeskRequest, staff_required
@@ -56,7 +56,7 @@ from bukve.formatting import money
 from bukve.inputs import parse_id
 from bukve.libraries.selectors import library_branches
 from bukve.members.models import Member
-from bukve.members.selectors import member_wards
+from bukve.members.selectors import wards_by_name
 from bukve.members.services import member_password_set, member_search
 from bukve.refusals import Refused
 
@@ -86,12 +86,12 @@ def member(request: DeskRequest, pk: int) -> HttpResponse:
         "member": member,
         "today": today,
         "age": member.age_on(today),
-        "wards": member_wards(member),
+        "wards": wards_by_name(member),
         "blocks": circulation.member_blocks(member, today),
         "loans": loans,
         "reservations": member_reservations_open(member),
-        "charges": member_charges(member),
-        "payments": member_payments(member),
+        "charges": charges_of(member, "item__record"),
+        "payments": payments_of(member, "taken_by"),
         "debt": open_debt(member),
         "checkout_form": BarcodeForm(focus=not renewing),
         "renew_form": RenewScanForm(focus=renewing),
@@ -288,7 +288,7 @@ def reserve(request: DeskRequest, pk: int) -> HttpResponse:
             }  # fmt: skip
         else:
             text = _("%(title)s reserved; the member is number %(position)s in the queue.") % {
-                "title": item.record, "position": desk_queue_position(reservation),
+                "title": item.record, "position": queue_position(reservation),
             }  # fmt: skip
         messages.success(request, text)
     return to_member(member)

@@ -14,19 +14,6 @@ def members_with(library: Library, members: dict[int, Member], ids: set[int]) ->
     return members | {m.pk: m for m in Member.objects.filter(library=library, pk__in=missing)}
 
 
-# --- the staff desk (bukve/desk) ------------------------------------------------------------
-
-
-def member_by_card(library: Library, card_number: str) -> Member | None:
-    """The member of `library` with this card number, if there is one."""
-    return Member.objects.filter(library=library, card_number=card_number).first()
-
-
-def member_wards(member: Member) -> QuerySet[Member]:
-    """The members the member is the guardian of, by first name."""
-    return member.wards.order_by("first_name")
-
-
 def members_not_signed(library: Library) -> QuerySet[Member]:
     """Members registered online who have not signed in person yet (but those who have not
     paid the fee online yet)."""
@@ -59,3 +46,25 @@ def member_cards(member: Member) -> QuerySet[CardIssue]:
 def member_authorisations(member: Member) -> QuerySet[Authorisation]:
     """The persons the member authorised, the longest valid first."""
     return member.authorisations.select_related("person").order_by("-valid_until")
+
+
+def member_by_card(library: Library | int, card_number: str) -> Member | None:
+    """The member of the library with this card number, with their library."""
+    members = Member.objects.select_related("library")
+    return members.filter(library=library, card_number=card_number).first()
+
+
+def members_by_name(library: Library) -> QuerySet[Member]:
+    """The library's members by last name, first name and card number."""
+    return Member.objects.filter(library=library).order_by("last_name", "first_name", "card_number")
+
+
+def wards_by_name(member: Member) -> QuerySet[Member]:
+    """The member's wards in their library, by name, with their library."""
+    wards = member.wards.filter(library=member.library_id).select_related("library")
+    return wards.order_by("first_name", "last_name", "id")
+
+
+def registration_of(member: Member) -> Registration | None:
+    """The online registration the member was created from, if any."""
+    return Registration.objects.filter(member=member).first()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bukve.libraries.models import Library
 from bukve.members.models import Member
+from bukve.members.selectors import wards_by_name
 from bukve.members.services import member_named
 
 View = Callable[..., HttpResponse]
@@ -79,10 +80,9 @@ def member_log_out(request: HttpRequest) -> None:
 def wards_of(member: Member) -> list[Member]:
     """The members the member may act for besides themself: their wards under 18."""
     today = timezone.localdate()
-    wards = member.wards.filter(library=member.library_id).select_related("library")
     return [
         ward
-        for ward in wards.order_by("first_name", "last_name", "id")
+        for ward in wards_by_name(member)
         if (age := ward.age_on(today)) is not None and age < WARD_AGE
     ]
 
@@ -114,9 +114,8 @@ def member_required(view: View) -> View:
         if acting is None:  # no longer a ward under 18
             request.session.pop(ACTING_FOR, None)
             acting = member
-        request.member = member  # type: ignore[attr-defined]
-        request.wards = wards  # type: ignore[attr-defined]
-        request.acting_for = acting  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        let_in = cast(MemberRequest, request)
+        let_in.member, let_in.wards, let_in.acting_for = member, wards, acting
+        return view(let_in, *args, **kwargs)
 
     return wrapper

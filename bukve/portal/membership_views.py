@@ -45,6 +45,7 @@ def renew(request: MemberRequest) -> HttpResponse:
     except Refused as refused:
         messages.error(request, refused.sentence)
     else:
+        assert member.expires is not None  # a renewal sets the paid period
         messages.success(
             request,
             _("The membership is renewed until %(date)s. Pay the fee at the library or online.")

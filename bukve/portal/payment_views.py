@@ -28,9 +28,12 @@ from bukve.accounts.online import (
     online_payment_start,
 )
 from bukve.accounts.providers import NAMES, Sandbox, payment_provider, provider_named
+from bukve.accounts.selectors import charges_picked, online_orders, open_charges, payment_paid
 from bukve.accounts.services import ZERO, return_first_refusal
 from bukve.circulation.models import Loan
-from bukve.members.models import Member, Registration
+from bukve.circulation.selectors import noticed_loans
+from bukve.members.models import Member
+from bukve.members.selectors import registration_of
 from bukve.portal.access import MemberRequest, member_required
 from bukve.refusals import Refused
 
@@ -54,24 +57,15 @@ def pay_offer(member: Member, day: date) -> PayOffer:
     """Online payment as the account page offers it to `member` on `day`."""
     if payment_provider() is None:
         return PayOffer()
-    charges = list(
-        Charge.objects.filter(member=member, open_amount__gt=0)
-        .select_related("item__record")
-        .order_by("date", "id")
-    )
+    charges = open_charges(member)
     if charges and return_first_refusal(member, day):
-        noticed = member.loans.filter(status=Loan.OUT, notice_level__gt=0)
-        return PayOffer(return_first=list(noticed.select_related("item__record")
-                                          .order_by("due_date", "id")))  # fmt: skip
+        return PayOffer(return_first=noticed_loans(member))
     return PayOffer(charges=charges)
 
 
 def _orders(request: MemberRequest) -> QuerySet[OnlinePayment]:
     """The orders of the logged-in member and of the children they act for."""
-    members = [request.member.pk, *(ward.pk for ward in request.wards)]
-    return OnlinePayment.objects.filter(member__in=members).select_related(
-        "library", "member", "payment"
-    )
+    return online_orders([request.member.pk, *(ward.pk for ward in request.wards)])
 
 
 @require_POST
@@ -87,9 +81,7 @@ def start(request: MemberRequest) -> HttpResponse:
     if not ids:
         messages.error(request, _("Choose at least one charge to pay."))
         return redirect("portal:account")
-    charges = Charge.objects.filter(member=member, pk__in=ids)
-    if purpose == "membership":
-        charges = charges.filter(kind="membership")
+    charges = charges_picked(member, ids, purpose)
     try:
         if charges.count() != len(set(ids)):
             raise Refused("charge_not_open")
@@ -106,11 +98,8 @@ def back(request: MemberRequest, reference: str) -> HttpResponse:
     """Where the provider sends the member back: waiting for the confirmation (the page
     looks again every few seconds), paid (the receipt), or cancelled or expired."""
     order = get_object_or_404(_orders(request), reference=reference)
-    paid = []
-    if order.payment is not None:
-        allocations = order.payment.allocations.filter(amount__gt=0)
-        paid = list(allocations.select_related("charge__item__record").order_by("charge__date"))
-    registration = Registration.objects.filter(member=order.member).first()
+    paid = payment_paid(order.payment) if order.payment is not None else []
+    registration = registration_of(order.member)
     return render(
         request,
         "portal/pay_return.html",

@@ -64,24 +64,25 @@ def register_activate(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "portal/register_link.html", {"refusal": refusal}, status=410
                       if refusal.code in ("link_expired", "link_used") else 400)  # fmt: skip
     member = registration.member
+    assert member is not None  # activating creates the member
     request.session.cycle_key()
     request.session[MEMBER] = member.pk
     request.session.pop(ACTING_FOR, None)
     fee = registration_fee(member)
     must_pay = registration.status == Registration.UNPAID
-    refusal = None
+    not_started = None  # the online payment's refusal
     if must_pay and fee is not None:
         try:
             _order, url = online_payment_start(member=member, charges=[fee], purpose="membership",
                                                day=timezone.localdate())  # fmt: skip
         except Refused as error:
-            refusal = error
+            not_started = error
         else:
             return redirect(url)
     return render(
         request,
         "portal/register_done.html",
-        {"member": member, "fee": fee, "must_pay": must_pay, "refusal": refusal,
+        {"member": member, "fee": fee, "must_pay": must_pay, "refusal": not_started,
          "online": payment_provider() is not None},
     )  # fmt: skip
 

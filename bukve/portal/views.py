@@ -18,11 +18,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bukve.accounts.models import Charge, Payment
+from bukve.accounts.models import Charge
 from bukve.accounts.online import refunds_owed
+from bukve.accounts.selectors import charges_of, payments_of
 from bukve.accounts.services import ZERO, credit, open_debt
 from bukve.catalog.models import Record
 from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.selectors import (
+    catalogue_search,
+    copy_to_reserve,
+    loan_rows,
+    queue_position,
+    reservation_rows,
+)
 from bukve.circulation.services import (
     fine_explain,
     loan_renew,
@@ -30,7 +38,8 @@ from bukve.circulation.services import (
     reservation_cancel,
     reservation_place,
 )
-from bukve.libraries.models import Branch, Library
+from bukve.libraries.models import Branch
+from bukve.libraries.selectors import branches_by_name, library_remembered
 from bukve.members.services import (
     member_authenticate,
     member_password_set,
@@ -49,13 +58,6 @@ from bukve.portal.access import (
 from bukve.portal.cards import barcode_svg, qr_svg
 from bukve.portal.forms import LoginForm, PasswordForm, PreferencesForm
 from bukve.portal.payment_views import pay_offer
-from bukve.portal.queries import (
-    catalogue_search,
-    copy_to_reserve,
-    loan_rows,
-    queue_position,
-    reservation_rows,
-)
 from bukve.refusals import Refused
 from bukve.throttle import login_failed, login_locked, login_succeeded
 
@@ -107,10 +109,7 @@ def login(request: HttpRequest) -> HttpResponse:
     """Card number or e-mail and password. After LOGIN_ATTEMPTS failures for one member
     (by card number and e-mail together) the login is locked for a while, whatever the
     password (bukve.throttle)."""
-    libraries = Library.objects.order_by("name")
-    remembered = libraries.filter(code=request.COOKIES.get(LIBRARY_COOKIE, "")).first()
-    if remembered is None and len(libraries) == 1:
-        remembered = libraries[0]
+    remembered = library_remembered(request.COOKIES.get(LIBRARY_COOKIE, ""))
     form = LoginForm(request.POST or None, initial={"library": remembered})
     if request.method == "POST" and form.is_valid():
         library, login = form.cleaned_data["library"], form.cleaned_data["login"]
@@ -248,7 +247,7 @@ def search(request: MemberRequest) -> HttpResponse:
             "section": "search",
             "q": text,
             "rows": [(record, copy_to_reserve(record)) for record in records],
-            "branches": Branch.objects.filter(library=member.library_id).order_by("name"),
+            "branches": branches_by_name(member.library_id),
         },
     )
 
@@ -304,17 +303,16 @@ def reserve(request: MemberRequest, record_id: int) -> HttpResponse:
 def account(request: MemberRequest) -> HttpResponse:
     """Charges with what is still open on each, the open debt and the payments."""
     member = request.acting_for
-    charges = Charge.objects.filter(member=member).select_related("item__record")
     return render(
         request,
         "portal/account.html",
         {
             "section": "account",
-            "charges": charges.order_by("-date", "-id"),
+            "charges": charges_of(member, "item__record"),
             "debt": open_debt(member),
             "credit": credit(member),
             "owed_back": sum((owed for _o, owed in refunds_owed(member.library_id, member)), ZERO),
-            "payments": Payment.objects.filter(member=member).order_by("-date", "-id"),
+            "payments": payments_of(member),
             "pay": pay_offer(member, timezone.localdate()),
         },
     )

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from bukve.catalog.models import Record
-from bukve.portal.queries import catalogue_search
+from bukve.circulation.selectors import catalogue_search
 
 
 @pytest.fixture
