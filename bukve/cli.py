@@ -105,7 +105,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_daily(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
-    from bukve.circulation.services import daily_run
+    from bukve.circulation.daily import daily_run
     from bukve.libraries.models import Library, PolicyVersion
 
     libraries = Library.objects.order_by("code")

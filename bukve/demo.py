@@ -28,6 +28,7 @@ from bukve.accounts.models import Charge, Payment
 from bukve.accounts.services import SaleLine, open_debt, payment_take, sale_record
 from bukve.catalog.models import Item, Record
 from bukve.circulation import services as circulation
+from bukve.circulation.daily import daily_run, daily_run_day
 from bukve.circulation.models import Loan, Reservation
 from bukve.libraries.models import Branch, Library, Staff
 from bukve.libraries.services import (
@@ -408,9 +409,9 @@ class History:
         while day <= self.today:
             self.play_day(day)
             if day < self.today:
-                circulation.daily_run_day(library=self.library, day=day)
+                daily_run_day(library=self.library, day=day)
             day += timedelta(days=1)
-        circulation.daily_run(library=self.library, until=self.today)
+        daily_run(library=self.library, until=self.today)
 
     def play_day(self, day: date) -> None:
         self.plan_pickups(day)

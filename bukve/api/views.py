@@ -28,9 +28,9 @@ from bukve.api import schemas as s
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_authenticate
 from bukve.catalog.models import Item
+from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.circulation.services import (
-    fine_explain,
     loan_checkin,
     loan_checkout,
     loan_renew,

@@ -30,6 +30,7 @@ from bukve.accounts.services import charge_waive, open_debt, payment_take
 from bukve.accounts.slips import upn_qr_svg_data_uri
 from bukve.catalog.models import Item
 from bukve.circulation import services as circulation
+from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.statements import statement_for
 from bukve.desk.access import staff_required
@@ -461,7 +462,7 @@ def charge(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         library=request.staff.library,
     )
-    days = circulation.fine_explain(charge) if _explainable(charge) else None
+    days = fine_explain(charge) if _explainable(charge) else None
     context = {
         "charge": charge,
         "member": charge.member,

@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from bukve.catalog.models import Item, Record
+from bukve.circulation.fines import is_exempt, loan_fine
 from bukve.circulation.models import Loan, Reservation
-from bukve.circulation.services import Renewal, is_exempt, loan_fine, renewal_preview
+from bukve.circulation.services import Renewal, renewal_preview
 from bukve.folding import NEAR_FROM, fold, near
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member

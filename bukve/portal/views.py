@@ -22,9 +22,9 @@ from bukve.accounts.models import Charge, Payment
 from bukve.accounts.online import refunds_owed
 from bukve.accounts.services import ZERO, credit, open_debt
 from bukve.catalog.models import Record
+from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import (
-    fine_explain,
     loan_renew,
     member_blocks,
     reservation_cancel,

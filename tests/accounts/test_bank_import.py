@@ -29,7 +29,8 @@ from bukve.accounts.bank import (
 )
 from bukve.accounts.models import BankTransaction, Payment
 from bukve.accounts.services import charge_record, open_debt
-from bukve.circulation.services import daily_run, loan_checkout
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout
 from bukve.libraries.models import Staff
 from tests.test_cli import in_process
 

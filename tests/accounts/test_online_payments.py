@@ -38,7 +38,8 @@ from bukve.accounts.services import (
     payment_take,
     takings,
 )
-from bukve.circulation.services import daily_run, loan_checkin, loan_checkout
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.refusals import Refused
 
 DAY = date(2026, 3, 10)

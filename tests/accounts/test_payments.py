@@ -8,12 +8,8 @@ import pytest
 
 from bukve.accounts.models import Allocation, Charge, Payment
 from bukve.accounts.services import balance, charge_record, has_old_debt, open_debt, payment_take
-from bukve.circulation.services import (
-    daily_run,
-    loan_checkin,
-    loan_checkout,
-    loan_declare_lost,
-)
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkin, loan_checkout, loan_declare_lost
 from bukve.members.models import Member
 from bukve.refusals import Refused
 

@@ -26,7 +26,8 @@ from bukve.accounts.services import (
     payment_take,
     sale_record,
 )
-from bukve.circulation.services import daily_run, loan_checkout
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout
 from bukve.circulation.statements import statement_for, statement_pdf
 from bukve.rules.upn import parse_payload
 

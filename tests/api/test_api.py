@@ -445,7 +445,7 @@ def test_it_lists_the_librarys_overdue_loans(api, tolmin, make_member, make_item
 
 
 def test_it_reports_the_daily_run(api, tolmin):
-    from bukve.circulation.services import daily_run
+    from bukve.circulation.daily import daily_run
 
     # given
     assert api.get("/api/daily-run").json() == {"library": "tolmin", "last_date": None, "runs": []}

@@ -7,14 +7,9 @@ import pytest
 
 from bukve.accounts.models import Charge
 from bukve.accounts.services import charge_record
+from bukve.circulation.daily import daily_run_day
 from bukve.circulation.models import Loan
-from bukve.circulation.services import (
-    daily_run_day,
-    loan_checkin,
-    loan_checkout,
-    loan_renew,
-    reservation_place,
-)
+from bukve.circulation.services import loan_checkin, loan_checkout, loan_renew, reservation_place
 from bukve.members.models import Member
 from bukve.refusals import Refused
 

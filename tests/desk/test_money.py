@@ -18,7 +18,8 @@ from bukve.accounts.services import (
     payment_take,
     sale_record,
 )
-from bukve.circulation.services import daily_run, loan_checkout, member_blocks
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout, member_blocks
 from bukve.libraries.models import Staff
 from bukve.libraries.services import policy_value_set
 from bukve.members.models import Member

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from bukve.accounts.models import Charge, OnlinePayment, Payment, ProviderEvent
 from bukve.accounts.services import charge_record, open_debt
-from bukve.circulation.services import daily_run, loan_checkout
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout
 from bukve.libraries.models import Staff
 from bukve.members.models import Member, Registration
 from bukve.notices.services import outbox_send
