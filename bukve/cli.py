@@ -370,7 +370,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     `bukve ledger takings`: the money a library took on a day, per method."""
     _setup()
     _migrate()
-    from bukve.accounts.services import ledger_check, takings
+    from bukve.accounts.ledger import ledger_check
+    from bukve.accounts.services import takings
 
     command = f"ledger {args.action}"
     library = _library(command, args.library) if args.library is not None else None

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from bukve.accounts.models import Charge
-from bukve.accounts.services import charge_record
+from bukve.accounts.settlement import charge_record
 from bukve.circulation.fines import is_exempt
 from bukve.circulation.models import Loan
 from bukve.libraries.models import Library

@@ -15,7 +15,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from bukve.accounts.models import Charge
-from bukve.accounts.services import charge_record, charges_record
+from bukve.accounts.settlement import charge_record, charges_record
 from bukve.catalog.models import Item
 from bukve.circulation.fines import is_exempt
 from bukve.circulation.models import DailyRun, Loan, Reservation

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bukve import refusals
-from bukve.accounts.services import charge_record, has_old_debt, open_debt
+from bukve.accounts.services import has_old_debt, open_debt
+from bukve.accounts.settlement import charge_record
 from bukve.catalog.models import Item
 from bukve.catalog.services import item_lock
 from bukve.circulation.fines import is_exempt, loan_fine

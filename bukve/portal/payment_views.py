@@ -28,7 +28,8 @@ from bukve.accounts.online import (
     online_payment_start,
 )
 from bukve.accounts.providers import NAMES, Sandbox, payment_provider, provider_named
-from bukve.accounts.services import ZERO, return_first_refusal
+from bukve.accounts.services import return_first_refusal
+from bukve.accounts.settlement import ZERO
 from bukve.circulation.models import Loan
 from bukve.members.models import Member, Registration
 from bukve.portal.access import MemberRequest, member_required

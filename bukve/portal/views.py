@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from bukve.accounts.models import Charge, Payment
 from bukve.accounts.online import refunds_owed
-from bukve.accounts.services import ZERO, credit, open_debt
+from bukve.accounts.services import credit, open_debt
+from bukve.accounts.settlement import ZERO
 from bukve.catalog.models import Record
 from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation

@@ -28,7 +28,8 @@ from bukve.accounts.bank import (
     statement_decode,
 )
 from bukve.accounts.models import BankTransaction, Payment
-from bukve.accounts.services import charge_record, open_debt
+from bukve.accounts.services import open_debt
+from bukve.accounts.settlement import charge_record
 from bukve.circulation.daily import daily_run
 from bukve.circulation.services import loan_checkout
 from bukve.libraries.models import Staff

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bukve.accounts.models import Charge, Payment
-from bukve.accounts.services import charge_record
+from bukve.accounts.settlement import charge_record
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_revoke
 from bukve.circulation.models import Loan

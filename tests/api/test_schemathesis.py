@@ -54,7 +54,7 @@ def circulation(tolmin, make_member, make_item, one_connection):
     """Members with a loan, a reservation and a debt, and copies on the shelf and on loan."""
     from django.utils import timezone
 
-    from bukve.accounts.services import charge_record
+    from bukve.accounts.settlement import charge_record
     from bukve.circulation.daily import daily_run
     from bukve.circulation.services import loan_checkout, reservation_place
 
