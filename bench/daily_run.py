@@ -479,7 +479,7 @@ def _run_rolled_back(library: Any, day: date) -> dict[str, Any]:
     so only the commit itself is left out."""
     from django.db import connection, transaction
 
-    from bukve.circulation.services import daily_run_day
+    from bukve.circulation.daily import daily_run_day
 
     counter = QueryCounter()
     with transaction.atomic():

@@ -108,7 +108,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_daily(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
-    from bukve.circulation.services import daily_run
+    from bukve.circulation.daily import daily_run
     from bukve.libraries.selectors import rules_start
 
     libraries = _libraries("daily", args.library)
@@ -377,7 +377,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     `bukve ledger takings`: the money a library took on a day, per method."""
     _setup()
     _migrate()
-    from bukve.accounts.services import ledger_check, takings
+    from bukve.accounts.ledger import ledger_check
+    from bukve.accounts.services import takings
 
     command = f"ledger {args.action}"
     library = _library(command, args.library) if args.library is not None else None

@@ -9,7 +9,8 @@ from tests.test_cli import bukve, in_process
 SETUP = """
 from datetime import date
 from decimal import Decimal
-from bukve.accounts.services import charge_record, payment_take
+from bukve.accounts.services import payment_take
+from bukve.accounts.settlement import charge_record
 from bukve.libraries.models import Library
 from bukve.members.models import Member
 library = Library.objects.get(code="velenje")

@@ -20,7 +20,8 @@ from django.test import Client
 
 from bukve.accounts.models import OnlinePayment, Payment, ProviderEvent
 from bukve.accounts.online import online_payment_start
-from bukve.accounts.services import charge_record, open_debt
+from bukve.accounts.services import open_debt
+from bukve.accounts.settlement import charge_record
 from bukve.installation import installation_secret
 from bukve.members.models import Member, Registration
 

@@ -25,7 +25,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from bukve.accounts.models import Payment
-from bukve.accounts.services import charge_record, charge_waive, payment_take
+from bukve.accounts.services import charge_waive, payment_take
+from bukve.accounts.settlement import charge_record
 from bukve.catalog.models import Item, Record
 from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
 from bukve.libraries.models import Branch, Library, Staff

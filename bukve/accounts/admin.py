@@ -1,5 +1,9 @@
 """The ledger in the admin, read-only: charges and payments are written by the services."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,14 +19,19 @@ from bukve.accounts.models import (
     Payment,
     ProviderEvent,
 )
-from bukve.libraries.admin import ReadOnlyAdmin, ReadOnlyInline
+from bukve.libraries.admin import ModelAdmin, ReadOnlyAdmin, ReadOnlyInline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # the type of a lazy translation
 
 
 class OpenFilter(admin.SimpleListFilter):
     title = _("unpaid")
     parameter_name = "unpaid"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+    def lookups(
+        self, request: HttpRequest, model_admin: ModelAdmin
+    ) -> list[tuple[str, StrPromise]]:
         return [("yes", _("Not fully paid")), ("no", _("Paid"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Charge]) -> QuerySet[Charge]:
@@ -35,7 +44,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 class ChargeAllocationInline(ReadOnlyInline):
     model = Allocation
-    fields = ["paid_by", "amount"]
+    fields = ("paid_by", "amount")
     readonly_fields = fields
     verbose_name_plural = _("paid by")
 
@@ -59,7 +68,7 @@ class ChargeAdmin(ReadOnlyAdmin):
 
 class PaymentAllocationInline(ReadOnlyInline):
     model = Allocation
-    fields = ["settled", "amount"]
+    fields = ("settled", "amount")
     readonly_fields = fields
     verbose_name_plural = _("settled charges")
 
@@ -84,7 +93,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 class InstallmentInline(ReadOnlyInline):
     model = Installment
-    fields = ["due_date", "amount"]
+    fields = ("due_date", "amount")
     readonly_fields = fields
 
 
@@ -106,7 +115,7 @@ class BankTransactionAdmin(ReadOnlyAdmin):
 
 class ProviderEventInline(ReadOnlyInline):
     model = ProviderEvent
-    fields = ["received_at", "outcome", "detail"]
+    fields = ("received_at", "outcome", "detail")
     readonly_fields = fields
 
 

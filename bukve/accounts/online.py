@@ -36,7 +36,8 @@ from bukve.accounts.providers import (
     payment_provider,
     provider_named,
 )
-from bukve.accounts.services import ZERO, payment_refund, payment_take, return_first_refusal
+from bukve.accounts.services import payment_refund, payment_take, return_first_refusal
+from bukve.accounts.settlement import ZERO
 from bukve.members.models import Member
 from bukve.members.services import member_lock
 from bukve.refusals import Refused

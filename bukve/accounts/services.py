@@ -5,11 +5,11 @@ is a new entry with who, when and why: a waiver or a write-off settles a charge 
 money, a reversal cancels a charge recorded by mistake, and a payment taken by mistake is
 undone by a reversal entry that reopens what it paid. The only columns that change are the
 running sums kept for fast queries (`Charge.open_amount`, `Payment.unallocated`), and
-`ledger_check` proves they equal the entries.
+`ledger_check` (accounts/ledger.py) proves they equal the entries.
 
 Payments settle the oldest open charges first unless the payer picks charges; what is left
 stays as a credit and settles the next charges as they are recorded (RULES.md 1, Debts and
-blocks).
+blocks; accounts/settlement.py).
 
 Locks: the member first, then the charges and payments of that member, then the library's
 receipt sequence.
@@ -25,7 +25,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from bukve.accounts.events import debts_settled
@@ -35,7 +35,12 @@ from bukve.accounts.models import (
     Installment,
     InstallmentPlan,
     Payment,
-    ReceiptSequence,
+)
+from bukve.accounts.settlement import (
+    CENT,
+    ZERO,
+    credit_settle,
+    receipt_number_next,
 )
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
@@ -45,108 +50,6 @@ from bukve.refusals import Refused
 from bukve.rules import money
 from bukve.rules.money import old_debt_cutoff
 from bukve.rules.policy import Policy
-
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-
-
-def charge_record(
-    *, member: Member, day: date, kind: str, amount: Decimal, **links: object
-) -> Charge:
-    """Record a debt and settle it from the member's credit. Caller holds the member lock."""
-    charge = Charge.objects.create(
-        library_id=member.library_id,
-        member=member,
-        date=day,
-        kind=kind,
-        amount=amount,
-        open_amount=amount,
-        **links,
-    )
-    _settle(member)
-    return charge
-
-
-def charges_record(*, charges: Sequence[Charge]) -> None:
-    """Record many debts at once (the daily run's fines and notice fees), with the same
-    result as `charge_record` called for each in the given order.
-
-    The charges come unsaved, with member, date, kind, amount and links; the library and the
-    open amount are filled in here. Only a member with a credit (a payment not yet allocated)
-    has anything to settle, so only their charges are saved one by one and settled; the rest
-    are inserted together. The order is kept, so ids, which break ties between charges of
-    the same day when settling oldest first, are the same. Caller holds the members' locks.
-    """
-    if not charges:
-        return
-    with_credit = set(
-        _credits(Payment.objects.filter(member_id__in={c.member_id for c in charges})).values_list(
-            "member_id", flat=True
-        )
-    )
-    batch: list[Charge] = []
-    for charge in charges:
-        charge.library_id = charge.member.library_id
-        charge.open_amount = charge.amount
-        if charge.member_id in with_credit:
-            Charge.objects.bulk_create(batch)
-            batch = []
-            charge.save(force_insert=True)
-            _settle(charge.member)
-        else:
-            batch.append(charge)
-    Charge.objects.bulk_create(batch)
-
-
-def _credits(payments: QuerySet[Payment]) -> QuerySet[Payment]:
-    """Payments with money left to allocate. A reversed payment has none: its reversal entry
-    holds the opposite amount."""
-    return payments.filter(unallocated__gt=0, reversal__isnull=True)
-
-
-def _settle(member: Member, picked: Sequence[Charge] = ()) -> None:
-    """Allocate the member's credit to open charges: the picked ones first, in the order
-    given, then the rest oldest first.
-
-    The allocations are inserted together and each payment is saved once, when its share
-    is worked out, instead of after every allocation.
-    """
-    payments = list(_credits(Payment.objects.filter(member=member)).order_by("date", "id"))
-    if not payments:
-        return
-    allocations: list[Allocation] = []
-    paid_from: dict[int, Payment] = {}  # the payments allocated from, to save
-    oldest = Charge.objects.filter(member=member, open_amount__gt=0).order_by("date", "id")
-    seen: set[int] = set()
-    for charge in [*picked, *oldest]:
-        if charge.pk in seen:
-            continue
-        seen.add(charge.pk)
-        while charge.open_amount > 0 and payments:
-            payment = payments[0]
-            amount = min(payment.unallocated, charge.open_amount)
-            allocations.append(Allocation(payment=payment, charge=charge, amount=amount))
-            payment.unallocated -= amount
-            charge.open_amount -= amount
-            paid_from[payment.pk] = payment
-            if payment.unallocated == 0:
-                payments.pop(0)
-        charge.save(update_fields=["open_amount"])
-        if not payments:
-            break
-    Allocation.objects.bulk_create(allocations)
-    for payment in paid_from.values():
-        payment.save(update_fields=["unallocated"])
-
-
-def _receipt_number(library_id: int, day: date) -> str:
-    """The next receipt number of the library in the day's year: 2026-000123."""
-    ReceiptSequence.objects.get_or_create(library_id=library_id, year=day.year)
-    sequence = ReceiptSequence.objects.select_for_update().get(library_id=library_id,
-                                                               year=day.year)  # fmt: skip
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{day.year}-{sequence.last:06d}"
 
 
 def return_first_refusal(member: Member, day: date) -> str | None:
@@ -242,10 +145,10 @@ def _payment_book(
     payment = Payment.objects.create(
         library_id=member.library_id, member=member, date=day, amount=amount,
         unallocated=amount, method=method, taken_by=taken_by, note=note[:300],
-        receipt_number=_receipt_number(member.library_id, day),
+        receipt_number=receipt_number_next(member.library_id, day),
         idempotency_key=idempotency_key,
     )  # fmt: skip
-    _settle(member, picked)
+    credit_settle(member, picked)
     _paid_up(member)
     payment.refresh_from_db(fields=["unallocated"])  # _settle worked on its own copy
     return payment
@@ -345,7 +248,7 @@ def charge_reverse(*, charge: Charge, reason: str, by: User, day: date) -> Payme
         charge.open_amount = ZERO
         charge.save(update_fields=["open_amount"])
         if member:
-            _settle(member)
+            credit_settle(member)
             _paid_up(member)
         return entry
 
@@ -377,7 +280,7 @@ def payment_reverse(*, payment: Payment, reason: str, by: User, day: date) -> Pa
             reverses=payment,
         )  # fmt: skip
         if member:
-            _settle(member)
+            credit_settle(member)
         else:
             for charge in reopened:
                 charge_reverse(charge=charge, reason=reason, by=by, day=day)
@@ -499,16 +402,16 @@ def _sale_book(
         ))  # fmt: skip
     if method is None:
         assert member is not None
-        _settle(member)
+        credit_settle(member)
         return Sale(charges, None)
     total = sum((c.amount for c in charges), ZERO)
     payment = Payment.objects.create(
         library=library, member=member, date=day, amount=total, unallocated=total,
-        method=method, taken_by=by, receipt_number=_receipt_number(library.pk, day),
+        method=method, taken_by=by, receipt_number=receipt_number_next(library.pk, day),
         idempotency_key=key,
     )  # fmt: skip
     if member is not None:
-        _settle(member, charges)
+        credit_settle(member, charges)
     else:
         Allocation.objects.bulk_create(Allocation(payment=payment, charge=c, amount=c.amount)
                                        for c in charges)  # fmt: skip
@@ -631,101 +534,12 @@ def takings(library: Library, day: date) -> dict[str, Decimal]:
         .values("refund_of__method")
         .annotate(total=Sum("amount"))
     )
-    for row in refunds:
-        method = row["refund_of__method"]
-        taken[method] = (taken[method] - (row["total"] or ZERO)).quantize(CENT)
+    for refund in refunds:
+        method = refund["refund_of__method"]
+        taken[method] = (taken[method] - (refund["total"] or ZERO)).quantize(CENT)
     return taken
 
 
 def outstanding(library: Library) -> Decimal:
     total = Charge.objects.filter(library=library).aggregate(s=Sum("open_amount"))["s"]
     return (total or ZERO).quantize(CENT)
-
-
-LEDGER_MAX = Decimal("9999999.99")  # DecimalField(max_digits=9, decimal_places=2)
-
-
-def _beyond(entries: QuerySet, *fields: str) -> list[int]:  # type: ignore[type-arg]
-    """The ids of entries with an amount in `fields` that the ledger's columns cannot hold."""
-    beyond = Q()
-    for name in fields:
-        beyond |= Q(**{f"{name}__gt": LEDGER_MAX}) | Q(**{f"{name}__lt": -LEDGER_MAX})
-    return list(entries.filter(beyond).values_list("pk", flat=True))
-
-
-def ledger_check(library: Library | None = None) -> list[str]:
-    """Prove the ledger adds up; returns what does not (empty: all is well).
-
-    Every charge's open amount is its amount less its allocations, between 0 and the amount;
-    every payment's credit is its amount less its allocations (0 for a correction, the whole
-    amount for a reversed payment and its reversal); no allocation takes back more than was
-    allocated; allocations stay within one member and library; and no member has a credit
-    while owing. Sums are compared in Python, as exact Decimals (SQLite adds in floats).
-    """
-    problems: list[str] = []
-    scope = Q(library=library) if library else Q()
-    # An amount beyond the ledger's nine digits cannot even be read back (SQLite stores what
-    # it is given): such entries are named, and the checks below pass them by.
-    charges_beyond = _beyond(Charge.objects.filter(scope), "amount", "open_amount")
-    payments_beyond = _beyond(Payment.objects.filter(scope), "amount", "unallocated")
-    allocations = Allocation.objects.filter(Q(charge__library=library) if library else Q())
-    allocations_beyond = _beyond(allocations, "amount")
-    for kind, pks in (("charge", charges_beyond), ("payment", payments_beyond),
-                      ("allocation", allocations_beyond)):  # fmt: skip
-        problems += [f"{kind} {pk}: an amount beyond what the ledger holds" for pk in pks]
-    allocations = allocations.exclude(pk__in=allocations_beyond).exclude(
-        Q(charge__in=charges_beyond) | Q(payment__in=payments_beyond)
-    )
-    pairs = allocations.values_list("payment", "charge").annotate(net=Sum("amount"))
-    to_charge: dict[int, Decimal] = {}
-    from_payment: dict[int, Decimal] = {}
-    for payment_id, charge_id, net in pairs.iterator():
-        net = Decimal(net).quantize(CENT)
-        if net < 0:
-            problems.append(f"payment {payment_id} takes back more from charge {charge_id} "
-                            "than it gave")  # fmt: skip
-        to_charge[charge_id] = to_charge.get(charge_id, ZERO) + net
-        from_payment[payment_id] = from_payment.get(payment_id, ZERO) + net
-    for pk, amount, open_amount in (
-        Charge.objects.filter(scope)
-        .exclude(pk__in=charges_beyond)
-        .values_list("pk", "amount", "open_amount")
-        .iterator()
-    ):
-        entries = amount - to_charge.get(pk, ZERO)
-        if open_amount != entries:
-            problems.append(f"charge {pk}: open {open_amount}, entries say {entries}")
-        if not ZERO <= open_amount <= amount:
-            problems.append(f"charge {pk}: open {open_amount} of {amount}")
-    payments = (
-        Payment.objects.filter(scope)
-        .exclude(pk__in=payments_beyond)
-        .values_list("pk", "amount", "unallocated", "method", "reverses__amount", "reversal")
-    )
-    for pk, amount, unallocated, method, reversed_amount, reversal in payments.iterator():
-        entries = amount - from_payment.get(pk, ZERO)
-        if unallocated != entries:
-            problems.append(f"payment {pk}: credit {unallocated}, entries say {entries}")
-        if method in Payment.MONEY:
-            whole = unallocated == amount if reversal else ZERO <= unallocated <= amount
-            sound = amount > 0 and whole
-        elif reversed_amount is not None:  # a reversed payment's reversal
-            sound = amount == -reversed_amount and unallocated == amount
-        else:
-            sound = amount >= 0 and unallocated == 0
-        if not sound:
-            problems.append(f"{method} {pk}: {amount}, credit {unallocated}")
-    crossed = allocations.exclude(
-        Q(payment__library=F("charge__library"))
-        & (Q(payment__member=F("charge__member"))
-           | Q(payment__member__isnull=True, charge__member__isnull=True))
-    )  # fmt: skip
-    for allocation in crossed:
-        problems.append(f"allocation {allocation.pk} joins another member's entries")
-    owing = Charge.objects.filter(member=OuterRef("member"), open_amount__gt=0)
-    with_credit = _credits(Payment.objects.filter(scope, member__isnull=False)).filter(
-        Exists(owing)
-    )
-    for member_id in with_credit.values_list("member", flat=True).distinct():
-        problems.append(f"member {member_id} has a credit while owing")
-    return problems

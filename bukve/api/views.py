@@ -29,6 +29,7 @@ from bukve.api.models import ApiToken
 from bukve.api.services import api_token_authenticate
 from bukve.catalog.models import Item
 from bukve.catalog.selectors import item_by_barcode
+from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.selectors import (
     daily_runs_latest,
@@ -40,7 +41,6 @@ from bukve.circulation.selectors import (
     reservations_of,
 )
 from bukve.circulation.services import (
-    fine_explain,
     loan_checkin,
     loan_checkout,
     loan_renew,

@@ -4,18 +4,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bukve.catalog.models import Item, Record
+from bukve.libraries.admin import ModelAdmin, TabularInline
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(TabularInline):
     model = Item
     extra = 0
-    fields = ["barcode", "material", "branch", "not_for_loan", "price", "status"]
+    fields = ("barcode", "material", "branch", "not_for_loan", "price", "status")
     readonly_fields = ["status"]
     show_change_link = True
 
 
 @admin.register(Record)
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ModelAdmin):
     list_display = ["title", "author", "key", "library", "copies"]
     list_filter = ["library"]
     search_fields = ["title", "author", "key"]
@@ -23,15 +24,17 @@ class RecordAdmin(admin.ModelAdmin):
     inlines = [ItemInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Record]:
-        return super().get_queryset(request).annotate(copies=Count("items"))
+        records: QuerySet[Record] = super().get_queryset(request)
+        return records.annotate(copies=Count("items"))
 
     @admin.display(description=_("copies"), ordering="copies")
     def copies(self, record: Record) -> int:
-        return record.copies  # type: ignore[attr-defined]
+        copies: int = record.copies  # type: ignore[attr-defined]  # annotated by get_queryset
+        return copies
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ModelAdmin):
     list_display = ["barcode", "title", "author", "material", "branch", "status", "not_for_loan",
                     "price"]  # fmt: skip
     list_filter = ["library", "status", "material", "not_for_loan", "branch"]

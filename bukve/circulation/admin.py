@@ -1,6 +1,10 @@
 """Circulation in the admin: to look at, not to write. Loans, holds and the daily run are
 written only by the circulation services (ARCHITECTURE.md: writes go through services)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,14 +14,19 @@ from django.utils.translation import ngettext
 
 from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.circulation.services import reservation_cancel
-from bukve.libraries.admin import ReadOnlyAdmin
+from bukve.libraries.admin import ModelAdmin, ReadOnlyAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise  # the type of a lazy translation
 
 
 class OverdueFilter(admin.SimpleListFilter):
     title = _("overdue")
     parameter_name = "overdue"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+    def lookups(
+        self, request: HttpRequest, model_admin: ModelAdmin
+    ) -> list[tuple[str, StrPromise]]:
         return [("yes", _("Overdue now"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Loan]) -> QuerySet[Loan]:

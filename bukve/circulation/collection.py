@@ -27,9 +27,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from bukve.accounts.models import Charge
-from bukve.accounts.services import charge_record
+from bukve.accounts.settlement import charge_record
+from bukve.circulation.fines import is_exempt
 from bukve.circulation.models import Loan
-from bukve.circulation.services import is_exempt
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
@@ -164,8 +164,7 @@ def members_in_collection(library: Library) -> list[InCollection]:
         .order_by("in_collection_since", "last_name", "first_name", "pk")
     )  # fmt: skip
     return [
-        InCollection(m, Decimal(m.debt).quantize(Decimal("0.01")), m.handed_over)  # type: ignore[attr-defined]
-        for m in members
+        InCollection(m, Decimal(m.debt).quantize(Decimal("0.01")), m.handed_over) for m in members
     ]
 
 

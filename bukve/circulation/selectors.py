@@ -12,14 +12,9 @@ from django.db.models import Count, Q, QuerySet
 
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item, Record
+from bukve.circulation.fines import is_exempt, loan_fine
 from bukve.circulation.models import DailyRun, Loan, Reservation
-from bukve.circulation.services import (
-    Renewal,
-    is_exempt,
-    loan_fine,
-    member_blocks,
-    renewal_preview,
-)
+from bukve.circulation.services import Renewal, member_blocks, renewal_preview
 from bukve.folding import NEAR_FROM, fold, near
 from bukve.libraries.models import Branch, Library
 from bukve.libraries.services import policy_for

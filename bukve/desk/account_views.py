@@ -41,7 +41,7 @@ from bukve.accounts.selectors import (
     reversible_ids,
 )
 from bukve.accounts.slips import upn_qr_svg_data_uri
-from bukve.circulation import services as circulation
+from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan
 from bukve.circulation.statements import statement_for
 from bukve.desk.access import DeskRequest, staff_required
@@ -148,7 +148,7 @@ def charge(request: DeskRequest, pk: int) -> HttpResponse:
         pk=pk,
         library=request.staff.library,
     )
-    days = circulation.fine_explain(charge) if _explainable(charge) else None
+    days = fine_explain(charge) if _explainable(charge) else None
     context: dict[str, object] = {
         "charge": charge,
         "member": charge.member,

@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 import json
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -11,8 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from bukve.inputs import plausible_day
 from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season
 
+if TYPE_CHECKING:
+    # django-stubs makes these classes generic in their model, but Django's own take no type
+    # arguments at run time; the admin's classes name their model where it matters instead
+    # (get_queryset, the display methods).
+    ModelAdmin = admin.ModelAdmin[Any]
+    TabularInline = admin.TabularInline[Any, Any]
+    ModelForm = forms.ModelForm[Any]
+else:
+    ModelAdmin, TabularInline, ModelForm = admin.ModelAdmin, admin.TabularInline, forms.ModelForm
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(ModelAdmin):
     """Rows written only by the services (or by loading a preset): shown, never edited here."""
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -25,7 +38,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
 
@@ -36,10 +49,10 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class BranchInline(admin.TabularInline):
+class BranchInline(TabularInline):
     model = Branch
     extra = 0
-    fields = ["code", "name", "address", "profile", "weekdays"]
+    fields = ("code", "name", "address", "profile", "weekdays")
     readonly_fields = ["code", "profile"]
     show_change_link = True
 
@@ -48,30 +61,32 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Library)
-class LibraryAdmin(admin.ModelAdmin):
+class LibraryAdmin(ModelAdmin):
     list_display = ["name", "code", "branch_count"]
     search_fields = ["name", "code"]
     readonly_fields = ["code"]
     inlines = [BranchInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Library]:
-        return super().get_queryset(request).annotate(branch_count=Count("branches"))
+        libraries: QuerySet[Library] = super().get_queryset(request)
+        return libraries.annotate(branch_count=Count("branches"))
 
     @admin.display(description=_("branches"), ordering="branch_count")
     def branch_count(self, library: Library) -> int:
-        return library.branch_count  # type: ignore[attr-defined]
+        branches: int = library.branch_count  # type: ignore[attr-defined]  # by get_queryset
+        return branches
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # libraries are loaded from presets: `bukve library load <preset>`
 
 
-class SeasonInline(admin.TabularInline):
+class SeasonInline(TabularInline):
     model = Season
     extra = 0
-    fields = ["name", "start_month", "start_day", "end_month", "end_day", "weekdays"]
+    fields = ("name", "start_month", "start_day", "end_month", "end_day", "weekdays")
 
 
-class ClosureForm(forms.ModelForm):
+class ClosureForm(ModelForm):
     class Meta:
         model = Closure
         fields = ["start", "end", "reason"]
@@ -82,12 +97,12 @@ class ClosureForm(forms.ModelForm):
         for day in (start, end):
             if isinstance(day, date):
                 plausible_day(day)
-        if start and end and end < start:  # type: ignore[operator]
+        if start and end and end < start:
             raise forms.ValidationError(_("A closure cannot end before it starts."))
         return data
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(TabularInline):
     model = Closure
     form = ClosureForm
     extra = 0
@@ -95,7 +110,7 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(ModelAdmin):
     list_display = ["name", "library", "code", "profile", "weekdays", "address"]
     list_filter = ["library", "profile"]
     search_fields = ["name", "code", "address", "library__name"]
@@ -113,7 +128,7 @@ class PolicyVersionAdmin(ReadOnlyAdmin):
     list_filter = ["library"]
     list_select_related = ["library"]
     date_hierarchy = "valid_from"
-    fields = ["library", "valid_from", "loaded_at", "assumed", "rules"]
+    fields = ("library", "valid_from", "loaded_at", "assumed", "rules")
     readonly_fields = fields
 
     @admin.display(description=_("values to be confirmed"))

@@ -30,8 +30,8 @@ from bukve.rules.policy import (
     assumed_covers,
     entry_name,
     flat_values,
-    policy_from_dict,
 )
+from bukve.rules.policy_file import policy_from_dict
 
 log = logging.getLogger(__name__)
 

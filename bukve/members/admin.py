@@ -1,14 +1,14 @@
 from datetime import date
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bukve.inputs import birth_day, plausible_day
+from bukve.libraries.admin import ModelAdmin, ModelForm
 from bukve.members.models import Member
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ModelForm):
     class Meta:
         model = Member
         fields = ["born", "expires"]  # the admin adds the rest from its fieldsets
@@ -27,7 +27,7 @@ class MemberForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ModelAdmin):
     form = MemberForm
     list_display = ["card_number", "last_name", "first_name", "category", "library", "born",
                     "expires", "restricted", "in_collection_since"]  # fmt: skip

@@ -22,7 +22,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from bukve.accounts.models import Charge
-from bukve.accounts.services import charge_record
+from bukve.accounts.settlement import charge_record
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import reservation_cancel
 from bukve.libraries.models import Library

@@ -19,16 +19,18 @@ class NoticeAdmin(ReadOnlyAdmin):
     list_select_related = ["member", "addressee"]
     date_hierarchy = "date"
     ordering = ["-date", "-id"]
-    fields = ["library", "date", "member", "addressee", "level", "collection", "registered_mail",
-              "items"]  # fmt: skip
+    fields = ("library", "date", "member", "addressee", "level", "collection", "registered_mail",
+              "items")  # fmt: skip
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
-        return super().get_queryset(request).annotate(loan_count=Count("loans"))
+        notices: QuerySet[Notice] = super().get_queryset(request)
+        return notices.annotate(loan_count=Count("loans"))
 
     @admin.display(description=_("items"), ordering="loan_count")
     def loan_count(self, notice: Notice) -> int:
-        return notice.loan_count  # type: ignore[attr-defined]
+        loans: int = notice.loan_count  # type: ignore[attr-defined]  # by get_queryset
+        return loans
 
     @admin.display(description=_("items listed"))
     def items(self, notice: Notice) -> str:
@@ -40,7 +42,8 @@ class NoticeAdmin(ReadOnlyAdmin):
 
 class DeliveryInline(ReadOnlyInline):
     model = Delivery
-    fields = readonly_fields = ["at", "ok", "detail"]
+    fields = ("at", "ok", "detail")
+    readonly_fields = fields
 
 
 @admin.register(Message)
@@ -52,7 +55,7 @@ class MessageAdmin(ReadOnlyAdmin):
     search_fields = ["to", "member__card_number", "member__last_name", "subject"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
-    fields = ["library", "member", "notice", "kind", "channel", "to", "language", "subject",
-              "body", "status", "attempts", "next_attempt_at", "sent_at", "created_at"]  # fmt: skip
+    fields = ("library", "member", "notice", "kind", "channel", "to", "language", "subject",
+              "body", "status", "attempts", "next_attempt_at", "sent_at", "created_at")  # fmt: skip
     readonly_fields = fields
     inlines = [DeliveryInline]

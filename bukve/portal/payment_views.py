@@ -29,7 +29,8 @@ from bukve.accounts.online import (
 )
 from bukve.accounts.providers import NAMES, Sandbox, payment_provider, provider_named
 from bukve.accounts.selectors import charges_picked, online_orders, open_charges, payment_paid
-from bukve.accounts.services import ZERO, return_first_refusal
+from bukve.accounts.services import return_first_refusal
+from bukve.accounts.settlement import ZERO
 from bukve.circulation.models import Loan
 from bukve.circulation.selectors import noticed_loans
 from bukve.members.models import Member

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_POST
 from bukve.accounts.models import Charge
 from bukve.accounts.online import refunds_owed
 from bukve.accounts.selectors import charges_of, payments_of
-from bukve.accounts.services import ZERO, credit, open_debt
+from bukve.accounts.services import credit, open_debt
+from bukve.accounts.settlement import ZERO
 from bukve.catalog.models import Record
+from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.selectors import (
     catalogue_search,
@@ -32,7 +34,6 @@ from bukve.circulation.selectors import (
     reservation_rows,
 )
 from bukve.circulation.services import (
-    fine_explain,
     loan_renew,
     member_blocks,
     reservation_cancel,

@@ -38,12 +38,12 @@ def age_on(born: date, day: date) -> int:
 
 
 def addressee(
-    member: Hashable,
+    member: K,
     born: date | None,
-    guardian: Hashable | None,
+    guardian: K | None,
     day: date,
     guardian_age: int = 15,
-) -> Hashable:
+) -> K:
     """A notice goes to the member, or to the parent or guardian of a member under 15."""
     if guardian is not None and born is not None and age_on(born, day) < guardian_age:
         return guardian

@@ -12,6 +12,8 @@ from bukve.accounts.models import Charge, Payment
 from bukve.accounts.services import balance, has_old_debt, open_debt, payment_take
 from bukve.catalog.models import Item, Record
 from bukve.circulation import services as circulation
+from bukve.circulation.daily import daily_run_day
+from bukve.circulation.fines import fine_explain
 from bukve.libraries.models import Branch
 from bukve.libraries.services import closure_add, library_load, policy_for, preset_read
 from bukve.members.models import Member
@@ -61,7 +63,7 @@ def run(scenario: Scenario, explain: bool = False) -> dict[str, Any]:
     while day <= scenario.run_until:
         while events and events[0]["date"] == day:
             results.append(_play(events.pop(0), members, items, branches, scenario))
-        circulation.daily_run_day(library=library, day=day)
+        daily_run_day(library=library, day=day)
         day += timedelta(days=1)
 
     return _report(scenario, library, members, results, explain)
@@ -129,7 +131,7 @@ def _report(
     results: list[dict[str, Any]],
     explain: bool,
 ) -> dict[str, Any]:
-    ids = {m.pk: mid for mid, m in members.items()}
+    ids: dict[int | None, str] = {m.pk: mid for mid, m in members.items()}
     charges = []
     for c in Charge.objects.filter(library=library).select_related(
         "item", "loan__branch", "loan__item", "loan__library"
@@ -186,7 +188,7 @@ def _explain(fine: Charge) -> list[dict[str, Any]]:
     too), as the rest of the report."""
     with translation.override("en"):
         return [{"date": d.date.isoformat(), "charged": d.charged, "code": d.code, "why": d.why}
-                for d in circulation.fine_explain(fine)]  # fmt: skip
+                for d in fine_explain(fine)]  # fmt: skip
 
 
 def _states(member: Member, policy: Any, end: date) -> list[str]:

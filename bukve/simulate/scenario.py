@@ -161,6 +161,15 @@ def parse(data: Any) -> Scenario:
     if not isinstance(branch, str) or branch not in branches:
         raise ScenarioError(f"branch: unknown branch {branch!r} of {library}")
 
+    members = _members(data)
+    items = _items(data, branches)
+    closures = _closures(data, branch, branches)
+    events = _events(data, members, items, branches)
+    run_until = _run_until(data, events)
+    return Scenario(library, branch, members, items, closures, events, run_until, data)
+
+
+def _members(data: dict[str, Any]) -> dict[str, Any]:
     members = _table(data.get("members"), "members", MAX_MEMBER_ID)
     for mid, raw in members.items():
         where = f"members.{mid}"
@@ -183,7 +192,10 @@ def parse(data: Any) -> Scenario:
     for mid, m in members.items():
         if "guardian" in m and m["guardian"] not in members:
             raise ScenarioError(f"members.{mid}.guardian: unknown member {m['guardian']!r}")
+    return members
 
+
+def _items(data: dict[str, Any], branches: tuple[str, ...]) -> dict[str, Any]:
     items = _table(data.get("items"), "items", MAX_ITEM_ID)
     for iid, raw in items.items():
         where = f"items.{iid}"
@@ -205,7 +217,10 @@ def parse(data: Any) -> Scenario:
         if "branch" in i:
             _choice(i["branch"], branches, f"{where}.branch", "branch")
         items[iid] = i
+    return items
 
+
+def _closures(data: dict[str, Any], branch: str, branches: tuple[str, ...]) -> list[Any]:
     closures = data.get("closures") or []
     if not isinstance(closures, list):
         raise ScenarioError("closures: expected a list")
@@ -221,11 +236,16 @@ def parse(data: Any) -> Scenario:
         if "reason" in c:
             c["reason"] = _text(c["reason"], f"{where}.reason", MAX_REASON)
         closures[n] = c
+    return closures
 
+
+def _events(
+    data: dict[str, Any], members: dict[str, Any], items: dict[str, Any], branches: tuple[str, ...]
+) -> list[Any]:
     events = data.get("events") or []
     if not isinstance(events, list):
         raise ScenarioError("events: expected a list")
-    first = previous = None
+    previous = None
     for n, raw in enumerate(events):
         where = f"events[{n}]"
         e = _table(raw, where)
@@ -233,7 +253,7 @@ def parse(data: Any) -> Scenario:
         e["date"] = _date(e.get("date"), f"{where}.date")
         if previous and e["date"] < previous:
             raise ScenarioError(f"{where}: out of order ({e['date']} comes after {previous})")
-        first, previous = first or e["date"], e["date"]
+        previous = e["date"]
         do = e.get("do")
         if not isinstance(do, str) or do not in EVENTS:
             raise ScenarioError(f"{where}.do: unknown event {do!r} "
@@ -266,7 +286,12 @@ def parse(data: Any) -> Scenario:
         if do == "lost" and "price" not in e and "price" not in items[e["item"]]:
             raise ScenarioError(f"{where}: lost needs a price")
         events[n] = e
+    return events
 
+
+def _run_until(data: dict[str, Any], events: list[Any]) -> date:
+    first = events[0]["date"] if events else None
+    previous = events[-1]["date"] if events else None
     if "run_until" in data:
         run_until = _date(data["run_until"], "run_until")
     elif previous is not None:
@@ -279,4 +304,4 @@ def parse(data: Any) -> Scenario:
         raise ScenarioError(f"run_until: {run_until} is more than {MAX_YEARS} years after the "
                             f"first event ({first}): a simulation is at most {MAX_YEARS} "
                             "years long")  # fmt: skip
-    return Scenario(library, branch, members, items, closures, events, run_until, data)
+    return run_until

@@ -28,8 +28,10 @@ from bukve.accounts.bank import (
     statement_decode,
 )
 from bukve.accounts.models import BankTransaction, Payment
-from bukve.accounts.services import charge_record, open_debt
-from bukve.circulation.services import daily_run, loan_checkout
+from bukve.accounts.services import open_debt
+from bukve.accounts.settlement import charge_record
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout
 from bukve.libraries.models import Staff
 from tests.test_cli import in_process
 
@@ -289,7 +291,7 @@ def test_the_command_imports_a_file_once_and_refuses_a_bad_one(tmp_path) -> None
     setup = bukve("manage", "shell", "-c", (
         "from datetime import date; from decimal import Decimal; "
         "from bukve.libraries.models import Library; from bukve.members.models import Member; "
-        "from bukve.accounts.services import charge_record; "
+        "from bukve.accounts.settlement import charge_record; "
         "ana = Member.objects.create(library=Library.objects.get(code='maribor'), "
         "card_number='MB000123', category='adult', first_name='Ana'); "
         "charge_record(member=ana, day=date(2026, 4, 1), kind='service', amount=Decimal('12.30'))"

@@ -11,22 +11,22 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bukve.accounts.ledger import ledger_check
 from bukve.accounts.models import Allocation, Charge, Payment
 from bukve.accounts.services import (
     balance,
     charge_correct,
-    charge_record,
     charge_reverse,
     credit,
     has_old_debt,
     installment_plan_create,
-    ledger_check,
     open_debt,
     payment_reverse,
     payment_take,
     plan_arrears,
     takings,
 )
+from bukve.accounts.settlement import charge_record
 from bukve.refusals import Refused
 
 DAY = date(2026, 3, 2)

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import OperationalError
 from django.utils import timezone
 
+from bukve.accounts.ledger import ledger_check
 from bukve.accounts.models import Charge, OnlinePayment, Payment, ProviderEvent
 from bukve.accounts.online import (
     ORDER_VALID,
@@ -28,17 +29,10 @@ from bukve.accounts.online import (
     refunds_owed,
 )
 from bukve.accounts.providers import BadSignature, ProviderCallback, Sandbox, Stripe
-from bukve.accounts.services import (
-    ZERO,
-    balance,
-    charge_record,
-    credit,
-    ledger_check,
-    open_debt,
-    payment_take,
-    takings,
-)
-from bukve.circulation.services import daily_run, loan_checkin, loan_checkout
+from bukve.accounts.services import balance, credit, open_debt, payment_take, takings
+from bukve.accounts.settlement import ZERO, charge_record
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.refusals import Refused
 
 DAY = date(2026, 3, 10)

@@ -7,13 +7,10 @@ from decimal import Decimal
 import pytest
 
 from bukve.accounts.models import Allocation, Charge, Payment
-from bukve.accounts.services import balance, charge_record, has_old_debt, open_debt, payment_take
-from bukve.circulation.services import (
-    daily_run,
-    loan_checkin,
-    loan_checkout,
-    loan_declare_lost,
-)
+from bukve.accounts.services import balance, has_old_debt, open_debt, payment_take
+from bukve.accounts.settlement import charge_record
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkin, loan_checkout, loan_declare_lost
 from bukve.members.models import Member
 from bukve.refusals import Refused
 

@@ -19,14 +19,15 @@ from bukve.accounts.pdf import receipt_pdf
 from bukve.accounts.receipts import line_vat, receipt_for, vat_summary
 from bukve.accounts.services import (
     SaleLine,
-    charge_record,
     charge_reverse,
     installment_plan_create,
     payment_reverse,
     payment_take,
     sale_record,
 )
-from bukve.circulation.services import daily_run, loan_checkout
+from bukve.accounts.settlement import charge_record
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout
 from bukve.circulation.statements import statement_for, statement_pdf
 from bukve.rules.upn import parse_payload
 

@@ -22,7 +22,7 @@ from bukve.accounts.slips import (
     upn_slip_for,
 )
 from bukve.libraries.services import library_load, preset_read
-from bukve.rules.policy import policy_from_dict
+from bukve.rules.policy_file import policy_from_dict
 from bukve.rules.upn import LENGTH, parse_payload
 
 DAY = date(2026, 5, 4)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bukve.accounts.models import Charge, Payment
-from bukve.accounts.services import charge_record
+from bukve.accounts.settlement import charge_record
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_revoke
 from bukve.circulation.models import Loan
@@ -445,7 +445,7 @@ def test_it_lists_the_librarys_overdue_loans(api, tolmin, make_member, make_item
 
 
 def test_it_reports_the_daily_run(api, tolmin):
-    from bukve.circulation.services import daily_run
+    from bukve.circulation.daily import daily_run
 
     # given
     assert api.get("/api/daily-run").json() == {"library": "tolmin", "last_date": None, "runs": []}

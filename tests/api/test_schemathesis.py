@@ -54,8 +54,9 @@ def circulation(tolmin, make_member, make_item, one_connection):
     """Members with a loan, a reservation and a debt, and copies on the shelf and on loan."""
     from django.utils import timezone
 
-    from bukve.accounts.services import charge_record
-    from bukve.circulation.services import daily_run, loan_checkout, reservation_place
+    from bukve.accounts.settlement import charge_record
+    from bukve.circulation.daily import daily_run
+    from bukve.circulation.services import loan_checkout, reservation_place
 
     today = timezone.localdate()
     ana, bor = make_member(tolmin, "T0001"), make_member(tolmin, "T0002", last_name="Kos")

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from bukve.accounts.models import Payment
-from bukve.accounts.services import charge_record
+from bukve.accounts.settlement import charge_record
 from bukve.circulation.models import Loan
 from bukve.libraries.models import Staff
 from bukve.refusals import Refused

@@ -105,7 +105,8 @@ def test_a_member_pays_a_fine_online(page, load_library, make_member):
     from decimal import Decimal
 
     from bukve.accounts.models import Payment
-    from bukve.accounts.services import charge_record, open_debt
+    from bukve.accounts.services import open_debt
+    from bukve.accounts.settlement import charge_record
 
     today = timezone.localdate()
     velenje = load_library("velenje")

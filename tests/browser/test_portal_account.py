@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bukve.accounts.services import charge_record, payment_take
+from bukve.accounts.services import payment_take
+from bukve.accounts.settlement import charge_record
 from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.members.services import member_password_set
 

@@ -8,14 +8,10 @@ import pytest
 
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item
+from bukve.circulation.daily import daily_run
+from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation
-from bukve.circulation.services import (
-    daily_run,
-    fine_explain,
-    loan_checkin,
-    loan_checkout,
-    reservation_place,
-)
+from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
 from bukve.notices.models import Notice
 from bukve.refusals import Refused
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from bukve.accounts.services import charge_record, payment_take
+from bukve.accounts.services import payment_take
+from bukve.accounts.settlement import charge_record
 from bukve.catalog.models import Item
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.services import (

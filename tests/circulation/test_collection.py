@@ -16,8 +16,9 @@ from bukve.circulation.collection import (
     collection_csv,
     collection_hand_over,
 )
+from bukve.circulation.daily import daily_run
 from bukve.circulation.models import Loan
-from bukve.circulation.services import daily_run, loan_checkin, loan_checkout, member_blocks
+from bukve.circulation.services import loan_checkin, loan_checkout, member_blocks
 from bukve.libraries.services import policy_value_set
 from bukve.members.models import Member
 from bukve.notices.models import Message, Notice

@@ -7,15 +7,9 @@ from decimal import Decimal
 import pytest
 
 from bukve.accounts.models import Charge
+from bukve.circulation.daily import daily_run, daily_run_day
 from bukve.circulation.models import DailyRun, Loan, Reservation
-from bukve.circulation.services import (
-    daily_run,
-    daily_run_day,
-    loan_checkin,
-    loan_checkout,
-    loan_renew,
-    reservation_place,
-)
+from bukve.circulation.services import loan_checkin, loan_checkout, loan_renew, reservation_place
 from bukve.members.models import Member
 from bukve.notices.models import Notice
 

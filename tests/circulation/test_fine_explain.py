@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from bukve.circulation.services import fine_explain
+from bukve.circulation.fines import fine_explain
 
 from .fine_stories import MARIBOR_DAYS, TOLMIN_DAYS, maribor_fine, tolmin_fine
 

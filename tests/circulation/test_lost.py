@@ -7,8 +7,9 @@ import pytest
 
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item
+from bukve.circulation.daily import daily_run, daily_run_day
 from bukve.circulation.models import Loan
-from bukve.circulation.services import daily_run, daily_run_day, loan_checkout, loan_declare_lost
+from bukve.circulation.services import loan_checkout, loan_declare_lost
 from bukve.notices.models import Notice
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item
+from bukve.circulation.daily import daily_run_day
 from bukve.circulation.models import Reservation
 from bukve.circulation.services import (
-    daily_run_day,
     hold_pickup,
     loan_checkin,
     loan_checkout,

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from bukve.accounts.models import BankTransaction, Payment
-from bukve.accounts.services import charge_record
+from bukve.accounts.settlement import charge_record
 from bukve.libraries.models import Staff
 
 URL = "/desk/money/bank/"

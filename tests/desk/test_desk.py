@@ -190,7 +190,7 @@ def test_it_tells_a_mobile_only_member_that_the_annual_fee_opens_every_branch(
 
 def test_it_takes_a_payment_and_prints_a_receipt(staff_client, load_library, make_member):
     # given: a 3.00 debt
-    from bukve.accounts.services import charge_record
+    from bukve.accounts.settlement import charge_record
 
     velenje = load_library("velenje")
     ana = make_member(velenje, "ana")
@@ -212,7 +212,7 @@ def test_it_takes_a_payment_and_prints_a_receipt(staff_client, load_library, mak
 
 def test_the_member_picks_the_charges_a_payment_settles(staff_client, load_library, make_member):
     # given: an older fine and a newer card charge
-    from bukve.accounts.services import charge_record
+    from bukve.accounts.settlement import charge_record
 
     velenje = load_library("velenje")
     ana = make_member(velenje, "ana")
@@ -239,7 +239,7 @@ def test_a_double_click_takes_one_payment_and_shows_its_receipt_again(
     staff_client, tolmin, make_member
 ):
     # given: Ana owes 3.00; the payment form as the desk shows it
-    from bukve.accounts.services import charge_record
+    from bukve.accounts.settlement import charge_record
 
     ana = make_member(tolmin, "ana")
     charge_record(member=ana, day=timezone.localdate(), kind="card", amount=Decimal("3.00"))
@@ -261,7 +261,7 @@ def test_a_double_click_takes_one_payment_and_shows_its_receipt_again(
 
 def test_two_desks_paying_the_same_debt_take_it_once(staff_client, tolmin, make_member):
     # given: two desks opened Ana's account while she owed 3.00
-    from bukve.accounts.services import charge_record
+    from bukve.accounts.settlement import charge_record
 
     ana = make_member(tolmin, "ana")
     charge_record(member=ana, day=timezone.localdate(), kind="card", amount=Decimal("3.00"))
@@ -307,7 +307,7 @@ def test_it_lets_only_a_director_waive_with_a_reason(
     staff_client, client, load_library, make_member, django_user_model
 ):
     # given: a 10.00 charge
-    from bukve.accounts.services import charge_record
+    from bukve.accounts.settlement import charge_record
 
     tolmin = load_library("tolmin")
     ana = make_member(tolmin, "ana")

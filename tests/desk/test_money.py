@@ -9,16 +9,12 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from bukve.accounts.ledger import ledger_check
 from bukve.accounts.models import Charge, Payment
-from bukve.accounts.services import (
-    SaleLine,
-    charge_record,
-    ledger_check,
-    open_debt,
-    payment_take,
-    sale_record,
-)
-from bukve.circulation.services import daily_run, loan_checkout, member_blocks
+from bukve.accounts.services import SaleLine, open_debt, payment_take, sale_record
+from bukve.accounts.settlement import charge_record
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout, member_blocks
 from bukve.libraries.models import Staff
 from bukve.libraries.services import policy_value_set
 from bukve.members.models import Member

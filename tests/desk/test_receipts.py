@@ -13,7 +13,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from bukve.accounts.services import SaleLine, charge_record, charge_waive, payment_take, sale_record
+from bukve.accounts.services import SaleLine, charge_waive, payment_take, sale_record
+from bukve.accounts.settlement import charge_record
 
 
 def page(response) -> str:

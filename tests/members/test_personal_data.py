@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from bukve.accounts.models import Charge, Payment
-from bukve.accounts.services import charge_record, payment_take
+from bukve.accounts.services import payment_take
+from bukve.accounts.settlement import charge_record
 from bukve.circulation.models import Loan
 from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.members.models import Member

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from bukve.circulation.services import daily_run_day, loan_checkout, reservation_place
+from bukve.circulation.daily import daily_run_day
+from bukve.circulation.services import loan_checkout, reservation_place
 from bukve.notices.models import Message
 
 

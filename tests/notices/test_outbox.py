@@ -14,7 +14,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from bukve.circulation.services import daily_run, loan_checkout, reservation_place
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout, reservation_place
 from bukve.notices import channels
 from bukve.notices.models import Delivery, Message, Notice
 from bukve.notices.services import (

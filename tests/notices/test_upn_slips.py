@@ -12,8 +12,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bukve.accounts.services import charge_record, open_debt, payment_take
-from bukve.circulation.services import daily_run, loan_checkout
+from bukve.accounts.services import open_debt, payment_take
+from bukve.accounts.settlement import charge_record
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout
 from bukve.notices.channels import UPN_ATTACHMENT
 from bukve.notices.letters import letter_pdf
 from bukve.notices.models import Message, Notice

@@ -19,8 +19,10 @@ from django.test import Client
 from django.utils import timezone
 
 from bukve.accounts.models import Charge, OnlinePayment, Payment, ProviderEvent
-from bukve.accounts.services import charge_record, open_debt
-from bukve.circulation.services import daily_run, loan_checkout
+from bukve.accounts.services import open_debt
+from bukve.accounts.settlement import charge_record
+from bukve.circulation.daily import daily_run
+from bukve.circulation.services import loan_checkout
 from bukve.libraries.models import Staff
 from bukve.members.models import Member, Registration
 from bukve.notices.services import outbox_send

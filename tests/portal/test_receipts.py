@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from bukve.accounts.services import charge_record, charge_waive, payment_take
+from bukve.accounts.services import charge_waive, payment_take
+from bukve.accounts.settlement import charge_record
 
 from .helpers import page
 

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from bukve.rules.calendar import BranchCalendar, Closure
 from bukve.rules.fines import Rates
-from bukve.rules.policy import Policy, policy_from_dict
+from bukve.rules.policy import Policy
+from bukve.rules.policy_file import policy_from_dict
 
 PRESETS = Path(__file__).resolve().parents[2] / "bukve" / "presets"
 LIBRARIES = ("maribor", "velenje", "tolmin", "ravne")

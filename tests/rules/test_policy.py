@@ -21,8 +21,8 @@ from bukve.rules.policy import (
     Policy,
     PolicyError,
     money,
-    policy_from_dict,
 )
+from bukve.rules.policy_file import policy_from_dict
 from tests.rules.presets import LIBRARIES, preset, preset_data
 
 D = date
