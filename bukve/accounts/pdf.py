@@ -111,7 +111,10 @@ class _Styles:
     ) -> Table:
         """A table; the last `numbers` columns are amounts (right-aligned)."""
         table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
-        style = [("FONT", (0, 0), (-1, -1), self.font, 9), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        style: list[tuple[Any, ...]] = [
+            ("FONT", (0, 0), (-1, -1), self.font, 9),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
         if numbers:
             style.append(("ALIGN", (-numbers, 0), (-1, -1), "RIGHT"))
         if header:

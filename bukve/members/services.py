@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -47,9 +48,7 @@ def member_password_set(*, member: Member, password: str) -> Member:
 
 def member_preferences_set(*, member: Member, notify_by: str, language: str) -> Member:
     """How the member wants to be told (e-mail, SMS, phone call) and in which language."""
-    if notify_by not in dict(NOTIFY_CHANNELS) or language not in dict(
-        Member.language.field.choices
-    ):
+    if notify_by not in dict(NOTIFY_CHANNELS) or language not in dict(settings.LANGUAGES):
         raise ValueError(f"unknown channel or language: {notify_by!r}, {language!r}")
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)

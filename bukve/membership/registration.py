@@ -132,6 +132,7 @@ def registration_activate(*, token: str, today: date | None = None) -> Registrat
         if timezone.now() - registration.link_sent_at > LINK_VALID:
             raise Refused("link_expired")
         if registration.status == Registration.UNPAID:  # back to pay, unless paid meanwhile
+            assert registration.member is not None  # an unpaid registration has its member
             return registration_fee_paid(member=registration.member) or registration
         duplicate = _duplicate_of(registration.library, registration.first_name,
                                   registration.last_name, registration.born,

@@ -98,7 +98,9 @@ def send_letter(message: Message, now: datetime) -> str:
 def kept_files() -> list[tuple[str, Path, int]]:
     """Where messages are kept as files on this machine, and how many there are: (what,
     folder, count) for e-mail and SMS kept by the demo or development, and letters to print."""
-    folders = [("e-mail", settings.BUKVE_MAIL_DIR, "eml"), ("SMS", settings.BUKVE_SMS_DIR, "txt"),
-               ("letters to print", settings.BUKVE_LETTERS_DIR, "pdf")]  # fmt: skip
+    folders: list[tuple[str, str | Path, str]] = [
+        ("e-mail", settings.BUKVE_MAIL_DIR, "eml"), ("SMS", settings.BUKVE_SMS_DIR, "txt"),
+        ("letters to print", settings.BUKVE_LETTERS_DIR, "pdf"),
+    ]  # fmt: skip
     return [(what, Path(folder), len(list(Path(folder).glob(f"*/*.{suffix}"))))
             for what, folder, suffix in folders if folder]  # fmt: skip

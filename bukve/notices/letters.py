@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    Flowable,
     Image,
     KeepTogether,
     Paragraph,
@@ -55,7 +56,7 @@ def letter_pdf(message: Message) -> bytes:
     notice = message.notice
     day: date = notice.date if notice else timezone.localdate(message.created_at)
     with translation.override(message.language):
-        story = [Paragraph(escape(library.name), big)]
+        story: list[Flowable] = [Paragraph(escape(library.name), big)]
         if branch is not None and branch.address:
             story.append(Paragraph(escape(branch.address), normal))
         story += [Spacer(1, 12 * mm)]

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.template import Context
+from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
@@ -42,7 +42,10 @@ LEASE = timedelta(minutes=15)
 
 def _render(name: str, context: dict[str, Any]) -> str:
     # Plain text, not HTML: nothing is escaped.
-    return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
+    # The backend's template (a django.template.Template) renders a Context; the stubs know
+    # only the backend's wrapper.
+    template: Template = get_template(name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
 
 
 def message_build(
