@@ -1,0 +1,508 @@
+"""MARC records in and out: what a catalogue record and its copies say, read from MARC 21
+(ISO 2709 in UTF-8 or MARC-8, or MARCXML) and UNIMARC (the COBISS exports), and MARC 21
+written back with the copies as they are now. No database here: the import service
+(bukve/catalog/imports.py) stores what this module reads.
+
+Which fields are read (of a field that may repeat, the first; of subjects, authors and
+ISBNs, all):
+
+    what                MARC 21                         UNIMARC (COBISS)
+    control number      001                             001
+    title, subtitle     245 $a $n $p, $b                200 $a $h $i, $e
+    responsibility      245 $c                          200 $f $g
+    main author         100/110/111 $a                  700/710/711 $a $b
+    added authors       700/710/711 $a                  701/702/711/712 $a $b
+    edition             250 $a                          205 $a
+    place, publisher    264/260 $a, $b                  210/214 $a, $c
+    year                264/260 $c, else 008/07-10      210/214 $d, else 100 $a/9-12
+    ISBN, ISSN          020 $a, 022 $a                  010 $a, 011 $a
+    language            041 $a, else 008/35-37          101 $a
+    subjects            600-655 $a $x $y $z             600-608 $a $x $y $z
+    classification      080 $a (UDC), else 082 $a       675 $a (UDC)
+    series              490 $a, else 830 $a             225 $a, else 410 $a
+    notes               500 $a                          300 $a
+    material            leader/06-07                    leader/06-07
+
+Copies (items) come from the holdings fields:
+- MARC 21 in Koha's layout, 952: $p barcode, $o call number, $a home branch (code), $c
+  shelving location, $g price (else $v, the replacement price), $d date acquired
+  (YYYY-MM-DD), $7 not for loan (set and not 0), $z public note, $x internal note.
+- UNIMARC from COBISS, 996 (monographs) and 997 (serials) of COMARC/H: $f inventory number
+  (the number on the copy's label, which the libraries scan: the barcode), $d call number,
+  $l location (department), $o date of acquisition (YYYYMMDD), $q status: set and not 0 is
+  not for loan, $n note. *Assumed*: the seeds say nothing of COMARC/H; this reading follows
+  IZUM's published field list and should be checked against a real export.
+- UNIMARC in Koha's layout, 995: $f barcode, $k call number, $b home branch, $e location.
+A holdings field without a barcode is no copy and is skipped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+import pymarc
+from pymarc import Field, Record, Subfield
+
+FORMATS = ("marc21", "unimarc", "marcxml")
+
+# leader/06 (type of record) and /07 (bibliographic level) to Bukve's materials
+_TYPES = {
+    "a": "book", "t": "book", "e": "map", "f": "map", "g": "video", "i": "audio",
+    "j": "music_cd", "m": "cdrom", "r": "toy", "k": "book", "c": "book", "d": "book",
+}  # fmt: skip
+_SERIAL_LEVELS = {"s", "b"}
+_WRITTEN_TYPES = {"map": "e", "video": "g", "dvd": "g", "audio": "i", "music_cd": "j",
+                  "cdrom": "m", "ebook": "m", "toy": "r", "reading_device": "r"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A copy as a holdings field describes it."""
+
+    barcode: str
+    call_number: str = ""
+    branch: str = ""  # the home branch's code, as the source names it
+    location: str = ""
+    price: Decimal | None = None
+    acquired: date | None = None
+    not_for_loan: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Description:
+    """What a catalogue shows and searches of one record."""
+
+    control_number: str
+    title: str
+    subtitle: str = ""
+    responsibility: str = ""
+    authors: tuple[str, ...] = ()  # the main author first
+    publisher: str = ""
+    place: str = ""
+    year: int | None = None
+    edition: str = ""
+    isbns: tuple[str, ...] = ()
+    issn: str = ""
+    language: str = ""
+    subjects: tuple[str, ...] = ()
+    classification: str = ""
+    series: str = ""
+    notes: str = ""
+    material: str = "book"
+    copies: tuple[Copy, ...] = ()
+
+
+@dataclass(frozen=True)
+class Read:
+    """One record of a file: its description and the record as it came (bytes of ISO 2709,
+    or the MARCXML of the record), or why it could not be read."""
+
+    position: int  # 1 for the file's first record
+    description: Description | None
+    source: bytes = b""
+    reason: str = ""
+    control_number: str = ""
+
+
+class MarcError(ValueError):
+    """A record that can't be made sense of: no title, say."""
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_file(stream: IO[bytes], fmt: str) -> Iterator[Read]:
+    """The records of a file in `fmt` (one of FORMATS), in order, each read or rejected with
+    a reason; a broken record never stops the ones after it (in ISO 2709; a MARCXML file
+    that is not well-formed ends where it breaks)."""
+    if fmt == "marcxml":
+        yield from _read_xml(stream)
+    else:
+        yield from _read_iso2709(stream, unimarc=fmt == "unimarc")
+
+
+def _read_iso2709(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
+    # UNIMARC has no MARC-8: its character set is in 100 $a; COBISS exports UTF-8.
+    reader = pymarc.MARCReader(
+        stream, to_unicode=True, force_utf8=unimarc, utf8_handling="strict", permissive=True
+    )
+    position = 0
+    for record in reader:
+        chunk = bytes(reader.current_chunk or b"")
+        if record is None and not chunk.strip():
+            continue  # the line end some files have after the last record
+        position += 1
+        if record is None:
+            reason = _reason(reader.current_exception)
+            yield Read(position, None, chunk, reason, _control_number_of(chunk))
+            continue
+        yield _described(position, record, chunk, unimarc)
+
+
+def _read_xml(stream: IO[bytes]) -> Iterator[Read]:
+    records: list[Record] = []
+    error = ""
+    try:
+        pymarc.map_xml(records.append, stream)
+    except Exception as exc:  # noqa: BLE001 - any parser failure names the record it stopped at
+        error = f"not well-formed MARCXML: {exc}"
+    for position, record in enumerate(records, 1):
+        yield _described(position, record, pymarc.record_to_xml(record), unimarc=False)
+    if error:
+        yield Read(len(records) + 1, None, b"", error[:300])
+
+
+def _described(position: int, record: Record, source: bytes, unimarc: bool) -> Read:
+    control = _control(record)
+    try:
+        description = unimarc_description(record) if unimarc else marc21_description(record)
+    except (MarcError, ValueError, IndexError, KeyError, TypeError) as exc:
+        return Read(position, None, source, str(exc) or type(exc).__name__, control)
+    return Read(position, description, source, "", control)
+
+
+def _reason(exception: Exception | None) -> str:
+    if exception is None:
+        return "unreadable record"
+    text = str(exception) or type(exception).__name__
+    return re.sub(r"\s+", " ", text)[:300]
+
+
+def _control_number_of(chunk: bytes) -> str:
+    """The 001 of a record that could not be parsed, when its directory still says where
+    it is; else ""."""
+    try:
+        base = int(chunk[12:17])
+        directory = chunk[24 : base - 1]
+        for i in range(0, len(directory) - 11, 12):
+            if directory[i : i + 3] == b"001":
+                length, start = int(directory[i + 3 : i + 7]), int(directory[i + 7 : i + 12])
+                value = chunk[base + start : base + start + length - 1]
+                return value.decode("utf-8", "replace").strip()
+    except (ValueError, IndexError):
+        pass
+    return ""
+
+
+# --- MARC 21 ----------------------------------------------------------------------------------
+
+
+def marc21_description(record: Record) -> Description:
+    title_field = _first(record, "245")
+    title = _clean(_joined(title_field, "anp"))
+    if not title:
+        raise MarcError("no title (245 $a)")
+    fixed = _data(record, "008")
+    imprint = _first(record, "264") or _first(record, "260")
+    main = [_clean(_joined(f, "a")) for f in record.get_fields("100", "110", "111")]
+    added = [_clean(_joined(f, "a")) for f in record.get_fields("700", "710", "711")]
+    subject_tags = ("600", "610", "611", "630", "648", "650", "651", "655")
+    return Description(
+        control_number=_control(record),
+        title=title,
+        subtitle=_clean(_joined(title_field, "b")),
+        responsibility=_clean(_joined(title_field, "c")),
+        authors=_unique(main + added),
+        publisher=_clean(_sub(imprint, "b")),
+        place=_clean(_sub(imprint, "a")),
+        year=_year(_sub(imprint, "c")) or _year(fixed[7:11]),
+        edition=_clean(_sub(_first(record, "250"), "a")),
+        isbns=_unique(_isbn(f.get("a", "")) for f in record.get_fields("020")),
+        issn=_clean(_sub(_first(record, "022"), "a")),
+        language=(_sub(_first(record, "041"), "a") or fixed[35:38]).strip()[:3],
+        subjects=_unique(_subject(f) for f in record.get_fields(*subject_tags)),
+        classification=_clean(_sub(_first(record, "080") or _first(record, "082"), "a")),
+        series=_clean(_sub(_first(record, "490") or _first(record, "830"), "a")),
+        notes=" ".join(_clean(f.get("a", "")) for f in record.get_fields("500")).strip(),
+        material=_material(record),
+        copies=tuple(_copies(record.get_fields("952"), _koha21)),
+    )
+
+
+def _koha21(field: Field) -> Copy:
+    return Copy(
+        barcode=_sub(field, "p").strip(),
+        call_number=_sub(field, "o").strip(),
+        branch=_sub(field, "a").strip(),
+        location=_sub(field, "c").strip(),
+        price=_price(_sub(field, "g") or _sub(field, "v")),
+        acquired=_day(_sub(field, "d")),
+        not_for_loan=_sub(field, "7").strip() not in ("", "0"),
+        note=_clean(" ".join(v for v in (_sub(field, "z"), _sub(field, "x")) if v)),
+    )
+
+
+# --- UNIMARC ----------------------------------------------------------------------------------
+
+
+def unimarc_description(record: Record) -> Description:
+    title_field = _first(record, "200")
+    title = _clean(_joined(title_field, "ahi"))
+    if not title:
+        raise MarcError("no title (200 $a)")
+    general = _sub(_first(record, "100"), "a")
+    imprint = _first(record, "210") or _first(record, "214")
+    main = [_person(f) for f in record.get_fields("700", "710", "711")]
+    added = [_person(f) for f in record.get_fields("701", "702", "711", "712")]
+    subject_tags = ("600", "601", "602", "604", "605", "606", "607", "608")
+    responsibility = "; ".join(v for v in _values(title_field, "fg") if v)
+    return Description(
+        control_number=_control(record),
+        title=title,
+        subtitle=_clean(_joined(title_field, "e")),
+        responsibility=_clean(responsibility),
+        authors=_unique(main + added),
+        publisher=_clean(_sub(imprint, "c")),
+        place=_clean(_sub(imprint, "a")),
+        year=_year(_sub(imprint, "d")) or _year(general[9:13]),
+        edition=_clean(_sub(_first(record, "205"), "a")),
+        isbns=_unique(_isbn(f.get("a", "")) for f in record.get_fields("010")),
+        issn=_clean(_sub(_first(record, "011"), "a")),
+        language=_sub(_first(record, "101"), "a").strip()[:3],
+        subjects=_unique(_subject(f) for f in record.get_fields(*subject_tags)),
+        classification=_clean(_sub(_first(record, "675"), "a")),
+        series=_clean(_sub(_first(record, "225") or _first(record, "410"), "a")),
+        notes=" ".join(_clean(f.get("a", "")) for f in record.get_fields("300")).strip(),
+        material=_material(record),
+        copies=tuple(
+            [
+                *_copies(record.get_fields("996", "997"), _cobiss),
+                *_copies(record.get_fields("995"), _koha_unimarc),
+            ]
+        ),  # fmt: skip
+    )
+
+
+def _person(field: Field) -> str:
+    """UNIMARC keeps the surname in $a and the forename in $b (", Isaac")."""
+    surname, forename = _sub(field, "a").strip(), _sub(field, "b").strip(" ,")
+    return _clean(f"{surname}, {forename}" if forename else surname)
+
+
+def _cobiss(field: Field) -> Copy:
+    return Copy(
+        barcode=_sub(field, "f").strip(),
+        call_number=_clean(" ".join(_values(field, "d"))),
+        location=_sub(field, "l").strip(),
+        acquired=_day(_sub(field, "o")),
+        not_for_loan=_sub(field, "q").strip() not in ("", "0"),
+        note=_clean(_sub(field, "n")),
+    )
+
+
+def _koha_unimarc(field: Field) -> Copy:
+    return Copy(
+        barcode=_sub(field, "f").strip(),
+        call_number=_sub(field, "k").strip(),
+        branch=_sub(field, "b").strip(),
+        location=_sub(field, "e").strip(),
+    )
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def marc21_record(description: Description, source: Record | None = None) -> Record:
+    """The record in MARC 21 (UTF-8) with `description`'s copies as 952 fields. A record
+    that came in MARC 21 keeps every field it came with (`source`), but for its old 952s;
+    any other is written from the description."""
+    if source is not None:
+        record = source
+        record.remove_fields("952")
+    else:
+        record = _built(description)
+    record.leader = pymarc.Leader(str(record.leader)[:9] + "a" + str(record.leader)[10:])
+    record.force_utf8 = True
+    for copy in description.copies:
+        record.add_ordered_field(_holding(copy))
+    return record
+
+
+def _built(d: Description) -> Record:
+    record = Record(force_utf8=True)
+    kind = _WRITTEN_TYPES.get(d.material, "a")
+    level = "s" if d.material in ("magazine", "newspaper") else "m"
+    # length and base address are set on writing; "i": ISBD punctuation left out
+    record.leader = pymarc.Leader(f"00000n{kind}{level} a2200000 i 4500")
+    fields = [Field("001", data=d.control_number)] if d.control_number else []
+    fixed = f"{' ' * 7}s{d.year or '    ':>4}{' ' * 23}{(d.language or '   ')[:3]:<3} d"
+    fields.append(Field("008", data=fixed[:40].ljust(40)))
+    fields += [_field("020", a=isbn) for isbn in d.isbns]
+    fields += [_field("022", a=d.issn), _field("041", a=d.language)]
+    fields += [_field("080", a=d.classification)]
+    if d.authors:
+        fields.append(_field("100", "1 ", a=d.authors[0]))
+    fields.append(_field("245", "10", a=d.title, b=d.subtitle, c=d.responsibility))
+    fields.append(_field("250", a=d.edition))
+    year = str(d.year) if d.year else ""
+    fields.append(_field("264", " 1", a=d.place, b=d.publisher, c=year))
+    fields += [_field("490", "0 ", a=d.series), _field("500", a=d.notes)]
+    fields += [_field("650", " 4", a=s) for s in d.subjects]
+    fields += [_field("700", "1 ", a=a) for a in d.authors[1:]]
+    record.add_field(*(f for f in fields if f is not None))
+    return record
+
+
+def _holding(copy: Copy) -> Field:
+    field = _field(
+        "952", a=copy.branch, b=copy.branch, c=copy.location, o=copy.call_number,
+        p=copy.barcode, g=str(copy.price) if copy.price is not None else "",
+        d=copy.acquired.isoformat() if copy.acquired else "",
+        **{"7": "1" if copy.not_for_loan else ""}, z=copy.note,
+    )  # fmt: skip
+    assert field is not None  # a copy always has its barcode
+    return field
+
+
+def _field(tag: str, indicators: str = "  ", **subfields: str) -> Field | None:
+    """A data field of the non-empty subfields, or None when all are empty."""
+    present = [Subfield(code, value) for code, value in subfields.items() if value]
+    if not present:
+        return None
+    return Field(tag, indicators=pymarc.Indicators(indicators[0], indicators[1]), subfields=present)
+
+
+def write_marc21(records: Iterable[Record], stream: IO[bytes]) -> int:
+    """Write ISO 2709 records; returns how many."""
+    count = 0
+    for record in records:
+        stream.write(record.as_marc())
+        count += 1
+    return count
+
+
+def write_marcxml(records: Iterable[Record], stream: IO[bytes]) -> int:
+    """Write a MARCXML collection; returns how many."""
+    stream.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(b'<collection xmlns="http://www.loc.gov/MARC21/slim">\n')
+    count = 0
+    for record in records:
+        stream.write(pymarc.record_to_xml(record, namespace=False))
+        stream.write(b"\n")
+        count += 1
+    stream.write(b"</collection>\n")
+    return count
+
+
+def source_record(source: bytes, fmt: str) -> Record | None:
+    """A stored source record parsed again (the MARC 21 ones only: UNIMARC is not written
+    back as it came, its fields mean other things in MARC 21)."""
+    if not source or fmt == "unimarc":
+        return None
+    if fmt == "marcxml":
+        records = pymarc.parse_xml_to_array(_xml_stream(source))
+        return records[0] if records else None
+    return Record(data=source, to_unicode=True, force_utf8=False)
+
+
+def _xml_stream(source: bytes) -> IO[bytes]:
+    return io.BytesIO(
+        b'<collection xmlns="http://www.loc.gov/MARC21/slim">' + source + b"</collection>"
+    )
+
+
+# --- small readers ----------------------------------------------------------------------------
+
+
+def _control(record: Record) -> str:
+    return _data(record, "001").strip()
+
+
+def _data(record: Record, tag: str) -> str:
+    field = _first(record, tag)
+    return (field.data or "") if field is not None and field.is_control_field() else ""
+
+
+def _first(record: Record, tag: str) -> Field | None:
+    fields = record.get_fields(tag)
+    return fields[0] if fields else None
+
+
+def _sub(field: Field | None, code: str) -> str:
+    if field is None or field.is_control_field():
+        return ""
+    return field.get(code) or ""
+
+
+def _values(field: Field | None, codes: str) -> list[str]:
+    if field is None or field.is_control_field():
+        return []
+    return [s.value for s in field.subfields if s.code in codes]
+
+
+def _joined(field: Field | None, codes: str) -> str:
+    return " ".join(_values(field, codes))
+
+
+def _clean(text: str) -> str:
+    """Without ISBD's trailing punctuation (" /", " :", ";", ",", a full stop after a word,
+    not after an initial), the non-sorting marks around "L'" or "The " (NSB/NSE, 0x88 and
+    0x89 or 0x98 and 0x9C), nor doubled spaces."""
+    text = re.sub(r"[\x88\x89\x98\x9c]", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s*[/:;,=]$", "", text).strip()
+    return re.sub(r"(?<=[^\W\d_]{2})\.$", "", text)
+
+
+def _subject(field: Field) -> str:
+    return " -- ".join(_clean(v) for v in _values(field, "axyz") if _clean(v))
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _isbn(text: str) -> str:
+    """The ISBN of "978-961-01-2345-6 (broš.)", without hyphens; "" when there is none."""
+    match = re.search(r"(97[89][\d-]{10,14}|[\d-]{9,12}[\dXx])", text)
+    if not match:
+        return ""
+    digits = re.sub(r"[^\dXx]", "", match.group(1)).upper()
+    return digits if len(digits) in (10, 13) else ""
+
+
+def _year(text: str) -> int | None:
+    match = re.search(r"(1[5-9]\d\d|20\d\d)", text or "")
+    return int(match.group(1)) if match else None
+
+
+def _price(text: str) -> Decimal | None:
+    match = re.search(r"\d+(?:[.,]\d{1,2})?", text or "")
+    if not match:
+        return None
+    try:
+        return Decimal(match.group(0).replace(",", ".")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def _day(text: str) -> date | None:
+    digits = re.sub(r"\D", "", text or "")[:8]
+    try:
+        return (
+            date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])) if len(digits) == 8 else None
+        )
+    except ValueError:
+        return None
+
+
+def _material(record: Record) -> str:
+    leader = str(record.leader)
+    kind, level = leader[6:7], leader[7:8]
+    if kind == "a" and level in _SERIAL_LEVELS:
+        return "magazine"
+    return _TYPES.get(kind, "book")
+
+
+def _copies(fields: Iterable[Field], read: Callable[[Field], Copy]) -> Iterator[Copy]:
+    for field in fields:
+        copy = read(field)
+        if copy.barcode:
+            yield copy

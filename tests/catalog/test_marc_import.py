@@ -1,0 +1,126 @@
+"""MARC files in and out: pymarc's own test files (records of the Library of Congress and
+others, MARC-8 and UTF-8, UNIMARC, MARCXML, and broken records)."""
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pymarc
+import pytest
+
+from bukve.catalog.imports import catalog_export, catalog_import
+from bukve.catalog.models import Item, Record
+from bukve.catalog.search import record_search
+from bukve.libraries.models import Branch, Library
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def library() -> Library:
+    library = Library.objects.create(code="tst", name="Test")
+    Branch.objects.create(library=library, code="main", name="Main")
+    Branch.objects.create(library=library, code="east", name="East")
+    return library
+
+
+def _import(library: Library, name: str, fmt: str = "marc21"):
+    with open(DATA / name, "rb") as stream:
+        return catalog_import(library=library, stream=stream, fmt=fmt)
+
+
+def test_marc21_records_are_read_and_searchable(library: Library) -> None:
+    report = _import(library, "test.dat")
+    assert (report.read, report.created, report.rejected) == (10, 10, [])
+    record = Record.objects.get(library=library, key="fol05865967")
+    assert record.title == "Programming Perl"
+    assert record.authors == ["Wall, Larry", "Christiansen, Tom", "Orwant, Jon"]
+    assert (record.year, record.isbn, record.language) == (2000, "0596000278", "eng")
+    assert record.publisher == "O'Reilly"
+    assert "Perl (Computer program language)" in record.subjects
+    found = record_search(library.pk, "programming perl").records
+    assert found[0].title == "Programming Perl"
+
+
+def test_marc8_is_decoded(library: Library) -> None:
+    _import(library, "diacritic.dat")
+    _import(library, "marc8.dat")
+    assert Record.objects.filter(library=library).count() == 2
+    assert record_search(library.pk, "loneliness").records[0].author == "Tournier, Paul"
+
+
+def test_importing_again_updates_and_never_duplicates(library: Library) -> None:
+    _import(library, "test.dat")
+    Record.objects.filter(key="fol05865967").update(title="Changed")
+    report = _import(library, "test.dat")
+    assert (report.created, report.updated) == (0, 10)
+    assert Record.objects.filter(library=library).count() == 10
+    assert Record.objects.get(key="fol05865967").title == "Programming Perl"
+
+
+def test_unimarc(library: Library) -> None:
+    report = _import(library, "testunimarc.dat", "unimarc")
+    assert (report.read, report.created, report.rejected) == (1, 1, [])
+    record = Record.objects.get(library=library)
+    assert record.title == "L'altra faccia della spirale"
+    assert record.author == "Asimov, Isaac"
+    assert (record.publisher, record.place, record.year) == ("A. Mondadori", "Milano", 1996)
+    assert record.isbn == "8804406828"
+
+
+def test_marcxml(library: Library) -> None:
+    report = _import(library, "batch.xml", "marcxml")
+    assert (report.read, report.created) == (2, 2)
+    assert record_search(library.pk, "ray charles").records[0].title == "The Great Ray Charles"
+
+
+def test_broken_records_are_named_and_the_good_ones_imported(library: Library) -> None:
+    report = _import(library, "bad_records.mrc")
+    assert report.created == 1  # two copies of the same record, one of them good twice
+    assert [r.position for r in report.rejected] == [2, 3, 4, 5, 6, 7]
+    assert all(r.reason for r in report.rejected)
+
+
+def test_copies_come_from_koha_holdings_and_go_out_again(library: Library) -> None:
+    record = pymarc.Record(force_utf8=True)
+    record.leader = pymarc.Leader("00000nam a2200000 a 4500")
+    record.add_field(
+        pymarc.Field("001", data="sl-1"),
+        pymarc.Field("245", pymarc.Indicators("1", "0"),
+                     [pymarc.Subfield("a", "Pod svobodnim soncem :"),
+                      pymarc.Subfield("b", "povest davnih dedov /"),
+                      pymarc.Subfield("c", "Fran Saleški Finžgar.")]),
+        pymarc.Field("952", pymarc.Indicators(" ", " "),
+                     [pymarc.Subfield("a", "east"), pymarc.Subfield("p", "TST0001"),
+                      pymarc.Subfield("o", "821.163.6 FINŽGAR F."),
+                      pymarc.Subfield("g", "24.90"), pymarc.Subfield("d", "2024-03-01")]),
+    )  # fmt: skip
+    catalog_import(library=library, stream=io.BytesIO(record.as_marc()), fmt="marc21")
+    item = Item.objects.get(barcode="TST0001")
+    assert (item.branch.code, item.call_number, item.price) == (
+        "east", "821.163.6 FINŽGAR F.", Decimal("24.90")
+    )
+    assert item.record.subtitle == "povest davnih dedov"
+    assert item.record.responsibility == "Fran Saleški Finžgar"
+
+    out = io.BytesIO()
+    assert catalog_export(library=library, fmt="marc21", stream=out) == 1
+    [back] = list(pymarc.MARCReader(io.BytesIO(out.getvalue()), to_unicode=True))
+    assert back["245"]["c"] == "Fran Saleški Finžgar."  # the source's fields, as they came
+    assert [f["p"] for f in back.get_fields("952")] == ["TST0001"]
+    assert back["952"]["o"] == "821.163.6 FINŽGAR F."
+
+    xml = io.BytesIO()
+    catalog_export(library=library, fmt="marcxml", stream=xml)
+    [again] = pymarc.parse_xml_to_array(io.BytesIO(xml.getvalue()))
+    assert again["001"].data == "sl-1"
+
+
+def test_a_unimarc_record_is_exported_as_marc21(library: Library) -> None:
+    _import(library, "testunimarc.dat", "unimarc")
+    out = io.BytesIO()
+    catalog_export(library=library, fmt="marc21", stream=out)
+    [back] = list(pymarc.MARCReader(io.BytesIO(out.getvalue()), to_unicode=True))
+    assert back["245"]["a"] == "L'altra faccia della spirale"
+    assert back["100"]["a"] == "Asimov, Isaac"

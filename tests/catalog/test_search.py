@@ -1,0 +1,70 @@
+"""The catalogue search finds records by any word's form, the same on both databases."""
+
+import pytest
+
+from bukve.catalog.models import Record
+from bukve.catalog.search import record_search
+from bukve.libraries.models import Library
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library() -> Library:
+    return Library.objects.create(code="tst", name="Test")
+
+
+def _record(library: Library, key: str, title: str, **fields: object) -> Record:
+    return Record.objects.create(library=library, key=key, title=title, **fields)
+
+
+def _titles(library: Library, text: str) -> list[str]:
+    return [r.title for r in record_search(library.pk, text).records]
+
+
+def test_inflected_forms_are_found_from_the_lemma(library: Library) -> None:
+    _record(library, "1", "Zgodbe z otroki in knjigami", year=2001)
+    _record(library, "2", "Otroci sveta", year=2010)
+    _record(library, "3", "Kuharska knjiga", year=1999)
+    assert _titles(library, "knjiga") == ["Zgodbe z otroki in knjigami", "Kuharska knjiga"]
+    assert _titles(library, "otrok") == ["Otroci sveta", "Zgodbe z otroki in knjigami"]
+    assert _titles(library, "KNJIGE otroci") == ["Zgodbe z otroki in knjigami"]
+
+
+def test_diacritics_are_folded_and_words_may_come_in_any_order(library: Library) -> None:
+    _record(library, "1", "Pesmi", author="Župančič, Oton", subjects=["Slovenska poezija"])
+    assert _titles(library, "zupancic") == ["Pesmi"]
+    assert _titles(library, "poezija ŽUPANČIČ") == ["Pesmi"]
+    assert _titles(library, "zupancic proza") == []
+
+
+def test_an_exact_title_ranks_first(library: Library) -> None:
+    _record(library, "1", "Pod svobodnim soncem: povest", year=2020)
+    _record(library, "2", "Pod svobodnim soncem", year=1990)
+    assert _titles(library, "pod svobodnim soncem") == [
+        "Pod svobodnim soncem",
+        "Pod svobodnim soncem: povest",
+    ]
+
+
+def test_isbn_with_or_without_hyphens(library: Library) -> None:
+    _record(library, "1", "Alamut", isbn="9789610123456")
+    assert _titles(library, "978-961-01-2345-6") == ["Alamut"]
+    assert _titles(library, "9789610123456") == ["Alamut"]
+
+
+def test_each_library_sees_only_its_own_catalogue(library: Library) -> None:
+    other = Library.objects.create(code="oth", name="Other")
+    _record(other, "1", "Alamut")
+    assert _titles(library, "alamut") == []
+    assert _titles(other, "alamut") == ["Alamut"]
+
+
+def test_changed_and_deleted_records_leave_the_index(library: Library) -> None:
+    record = _record(library, "1", "Alamut")
+    record.title = "Jara gospoda"
+    record.save()
+    assert _titles(library, "alamut") == []
+    assert _titles(library, "gospoda") == ["Jara gospoda"]
+    record.delete()
+    assert _titles(library, "gospoda") == []
