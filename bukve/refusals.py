@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 SENTENCES = {
     "not_for_loan": _("This item is not for home loan."),
+    "barcode_taken": _("Another copy of the library has this barcode already."),
+    "item_on_loan": _("The copy is on loan; it can be withdrawn once it is back."),
+    "item_held": _("The copy waits on the hold shelf for a member; cancel the hold first."),
+    "item_withdrawn": _("The copy has been withdrawn from the collection."),
     "item_not_available": _("This item is not available: it is on loan or held for someone."),
     "limit_reached": _("The member has reached the limit of items on loan."),
     "membership_restricted": _(
