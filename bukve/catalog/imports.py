@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+import pymarc
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
@@ -214,7 +215,7 @@ def catalog_export(*, library: Library, fmt: str, stream: IO[bytes]) -> int:
     return write(_exported(library), stream)
 
 
-def _exported(library: Library) -> Iterator[marc.Record]:
+def _exported(library: Library) -> Iterator[pymarc.Record]:
     records = Record.objects.filter(library=library).order_by("pk")
     items = Item.objects.select_related("branch").order_by("pk")
     for chunk in _chunks(records.values_list("pk", flat=True), BATCH):

@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import IO
+from typing import IO, BinaryIO, cast
 
 import pymarc
 from pymarc import Field, Record, Subfield
@@ -131,7 +131,11 @@ def read_file(stream: IO[bytes], fmt: str) -> Iterator[Read]:
 def _read_iso2709(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
     # UNIMARC has no MARC-8: its character set is in 100 $a; COBISS exports UTF-8.
     reader = pymarc.MARCReader(
-        stream, to_unicode=True, force_utf8=unimarc, utf8_handling="strict", permissive=True
+        cast(BinaryIO, stream),
+        to_unicode=True,
+        force_utf8=unimarc,
+        utf8_handling="strict",
+        permissive=True,
     )
     position = 0
     for record in reader:
@@ -331,7 +335,7 @@ def _built(d: Description) -> Record:
     level = "s" if d.material in ("magazine", "newspaper") else "m"
     # length and base address are set on writing; "i": ISBD punctuation left out
     record.leader = pymarc.Leader(f"00000n{kind}{level} a2200000 i 4500")
-    fields = [Field("001", data=d.control_number)] if d.control_number else []
+    fields: list[Field | None] = [Field("001", data=d.control_number)] if d.control_number else []
     fixed = f"{' ' * 7}s{d.year or '    ':>4}{' ' * 23}{(d.language or '   ')[:3]:<3} d"
     fields.append(Field("008", data=fixed[:40].ljust(40)))
     fields += [_field("020", a=isbn) for isbn in d.isbns]

@@ -27,7 +27,7 @@ from bukve.catalog.words import query_terms, title_key
 
 
 @TextField.register_lookup
-class Words(Lookup):  # type: ignore[type-arg]
+class Words(Lookup[bool]):
     """`search_text__words=terms`: every term (a tuple of forms, any of which may match)
     is among the index words. Only for Record.search_text, which the index covers."""
 
@@ -36,21 +36,21 @@ class Words(Lookup):  # type: ignore[type-arg]
     def get_prep_lookup(self) -> Any:
         return self.rhs
 
-    def process_rhs(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def process_rhs(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
         terms: list[tuple[str, ...]] = self.rhs
         if connection.vendor == "postgresql":
             query = " & ".join("(" + " | ".join(f"'{f}'" for f in t) + ")" for t in terms)
         else:
             query = " AND ".join("(" + " OR ".join(f'"{f}"' for f in t) + ")" for t in terms)
-        return "%s", [query]
+        return "%s", (query,)
 
-    def as_postgresql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         sql = f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, {rhs})"
-        return sql, [*lhs_params, *rhs_params]
+        return sql, (*lhs_params, *rhs_params)
 
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
         rhs, rhs_params = self.process_rhs(compiler, connection)
         table = compiler.quote_name_unless_alias(self.lhs.alias)
         sql = f"{table}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH {rhs})"
@@ -101,12 +101,12 @@ def facets(records: QuerySet[Record]) -> dict[str, list[Facet]]:
     shelf = Item.objects.filter(
         record__in=records.order_by().values("id"), status=Item.SHELF, not_for_loan=False
     )
-    rows = (
+    branches = (
         shelf.values_list("branch__code")
         .annotate(n=Count("record", distinct=True))
         .order_by("-n", "branch__code")
     )
-    result["available_at"] = [Facet(code, n) for code, n in rows]
+    result["available_at"] = [Facet(code, n) for code, n in branches]
     return result
 
 
