@@ -6,7 +6,7 @@ among a record's index words, through PostgreSQL's full-text index or SQLite's F
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -26,8 +26,14 @@ from bukve.catalog.models import Item, Record
 from bukve.catalog.words import query_terms, title_key
 
 
+if TYPE_CHECKING:  # generic in the stubs only; Django's Lookup takes no type argument
+    BoolLookup = Lookup[bool]
+else:
+    BoolLookup = Lookup
+
+
 @TextField.register_lookup
-class Words(Lookup[bool]):
+class Words(BoolLookup):
     """`search_text__words=terms`: every term (a tuple of forms, any of which may match)
     is among the index words. Only for Record.search_text, which the index covers."""
 
