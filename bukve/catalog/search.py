@@ -25,7 +25,6 @@ from bukve.catalog.index import FTS
 from bukve.catalog.models import Item, Record
 from bukve.catalog.words import query_terms, title_key
 
-
 if TYPE_CHECKING:  # generic in the stubs only; Django's Lookup takes no type argument
     BoolLookup = Lookup[bool]
 else:
