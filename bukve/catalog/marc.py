@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, BinaryIO, cast
+from xml.etree import ElementTree
 
 import pymarc
 from pymarc import Field, Record, Subfield
@@ -118,6 +119,20 @@ class MarcError(ValueError):
 # --- reading ----------------------------------------------------------------------------------
 
 
+def guess_format(head: bytes) -> str:
+    """The format of a file that begins with `head`: MARCXML if it is XML, UNIMARC if its
+    first record has a UNIMARC title (200) and no MARC 21 one (245), else MARC 21."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "marcxml"
+    try:
+        base = int(head[12:17])
+        directory = head[24 : base - 1]
+        tags = {directory[i : i + 3] for i in range(0, len(directory) - 11, 12)}
+    except ValueError:
+        return "marc21"
+    return "unimarc" if b"200" in tags and b"245" not in tags else "marc21"
+
+
 def read_file(stream: IO[bytes], fmt: str) -> Iterator[Read]:
     """The records of a file in `fmt` (one of FORMATS), in order, each read or rejected with
     a reason; a broken record never stops the ones after it (in ISO 2709; a MARCXML file
@@ -151,16 +166,38 @@ def _read_iso2709(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
 
 
 def _read_xml(stream: IO[bytes]) -> Iterator[Read]:
-    records: list[Record] = []
-    error = ""
+    """MARCXML read one record at a time (ElementTree's iterparse), so that a large file
+    never is in memory whole; a file that is not well-formed ends where it breaks."""
+    position = 0
     try:
-        pymarc.map_xml(records.append, stream)
-    except Exception as exc:  # noqa: BLE001 - any parser failure names the record it stopped at
-        error = f"not well-formed MARCXML: {exc}"
-    for position, record in enumerate(records, 1):
-        yield _described(position, record, pymarc.record_to_xml(record), unimarc=False)
-    if error:
-        yield Read(len(records) + 1, None, b"", error[:300])
+        for _event, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag.rpartition("}")[2] != "record":
+                continue
+            position += 1
+            record = _xml_record(element)
+            element.clear()
+            yield _described(position, record, pymarc.record_to_xml(record), unimarc=False)
+    except ElementTree.ParseError as error:
+        yield Read(position + 1, None, b"", f"not well-formed MARCXML: {error}")
+
+
+def _xml_record(element: ElementTree.Element) -> Record:
+    record = Record(force_utf8=True)
+    for child in element:
+        tag, text = child.tag.rpartition("}")[2], child.text or ""
+        if tag == "leader" and len(text) == 24:
+            record.leader = pymarc.Leader(text)
+        elif tag == "controlfield":
+            record.add_field(Field(child.get("tag", ""), data=text))
+        elif tag == "datafield":
+            subfields = [
+                Subfield(sub.get("code", ""), sub.text or "")
+                for sub in child
+                if sub.tag.rpartition("}")[2] == "subfield"
+            ]
+            indicators = pymarc.Indicators(child.get("ind1", " "), child.get("ind2", " "))
+            record.add_field(Field(child.get("tag", ""), indicators, subfields))
+    return record
 
 
 def _described(position: int, record: Record, source: bytes, unimarc: bool) -> Read:
