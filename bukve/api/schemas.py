@@ -298,3 +298,53 @@ class PaymentIn(Schema):
     # Charges to settle first, in this order (ids from the member's charges); the rest of the
     # amount settles the oldest open charges.
     charges: list[Id] = Field(default=[], max_length=500)
+
+
+# --- the catalogue ----------------------------------------------------------------------------
+
+
+class CopyOut(Schema):
+    barcode: str
+    branch: str
+    call_number: str
+    location: str
+    status: str
+    available: bool  # on the shelf and for home loan
+
+
+class AvailabilityOut(Schema):
+    branch: str
+    copies: int
+    available: int
+
+
+class RecordOut(Schema):
+    id: int
+    key: str
+    title: str
+    subtitle: str
+    author: str
+    authors: list[str]
+    year: int | None
+    isbn: str
+    isbns: list[str]
+    publisher: str
+    language: str
+    material: str
+    subjects: list[str]
+    series: str
+    classification: str
+    items: list[CopyOut]
+    availability: list[AvailabilityOut]
+
+
+class FacetOut(Schema):
+    value: str
+    count: int
+
+
+class RecordsOut(Schema):
+    query: str
+    total: int
+    results: list[RecordOut]
+    facets: dict[str, list[FacetOut]]

@@ -20,6 +20,7 @@ from ninja import Header, NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from bukve.accounts.models import Charge, Payment
 from bukve.accounts.selectors import charges_of, library_fine, payments_of
@@ -27,7 +28,8 @@ from bukve.accounts.services import open_debt, payment_take
 from bukve.api import schemas as s
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_authenticate
-from bukve.catalog.models import Item
+from bukve.catalog.models import Item, Record
+from bukve.catalog.search import record_search
 from bukve.catalog.selectors import item_by_barcode
 from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation
@@ -234,6 +236,70 @@ def loans_list(
 @api.get("/items/{barcode}", response={200: s.ItemOut, **s.READ_ERRORS}, tags=["items"])
 def item_detail(request: ApiRequest, barcode: s.Barcode) -> Any:
     return _item(request, barcode)
+
+
+@api.get("/records", response={200: s.RecordsOut, **s.READ_ERRORS}, tags=["catalogue"])
+def records(
+    request: ApiRequest,
+    q: s.SearchText,
+    limit: Annotated[int, Field(ge=1, le=100)] = 20,
+    material: s.SearchText = "",
+    language: s.SearchText = "",
+    year: Annotated[int, Field(ge=1000, le=2999)] | None = None,
+    available_at: s.BranchCode = "",
+) -> Any:
+    """The library's catalogue: every word of `q` in any order (title, authors, subjects,
+    series, ISBN), its Slovenian forms found from any one of them ("knjiga" finds
+    "knjigami"), case and diacritics ignored; an exact title first. With each record its
+    copies and how many are on the shelf at each branch; facets by material, language, year
+    and branch availability; `material`, `language`, `year` and `available_at` (a branch
+    code) narrow the search."""
+    filters = {"material": material, "language": language, "available_at": available_at,
+               "year": str(year) if year else ""}  # fmt: skip
+    found = record_search(_library_id(request), q, limit=limit,
+                          filters={k: v for k, v in filters.items() if v})  # fmt: skip
+    return {
+        "query": q,
+        "total": found.total,
+        "results": [record_out(record) for record in found.records],
+        "facets": {name: [vars(f) for f in facets] for name, facets in found.facets.items()},
+    }
+
+
+def record_out(record: Record) -> dict[str, Any]:
+    copies = [c for c in record.items.all() if c.status != Item.WITHDRAWN]
+    availability: dict[str, dict[str, Any]] = {}
+    for copy in copies:
+        row = availability.setdefault(
+            copy.branch.code, {"branch": copy.branch.code, "copies": 0, "available": 0}
+        )
+        row["copies"] += 1
+        row["available"] += copy_available(copy)
+    return {
+        **{f: getattr(record, f) for f in RECORD_FIELDS},
+        "authors": record.authors,
+        "isbns": record.isbns,
+        "items": [
+            {
+                "barcode": c.barcode,
+                "branch": c.branch.code,
+                "call_number": c.call_number,
+                "location": c.location,
+                "status": c.status,
+                "available": copy_available(c),
+            }
+            for c in copies
+        ],  # fmt: skip
+        "availability": list(availability.values()),
+    }
+
+
+RECORD_FIELDS = ("id", "key", "title", "subtitle", "author", "year", "isbn", "publisher",
+                 "language", "material", "subjects", "series", "classification")  # fmt: skip
+
+
+def copy_available(copy: Item) -> bool:
+    return copy.status == Item.SHELF and not copy.not_for_loan
 
 
 # --- circulation -----------------------------------------------------------------------------
