@@ -203,6 +203,8 @@ def _unavailable(item: Item, member: Member | None = None) -> Refused:
         return Refused("item_not_available", refusals.ON_LOAN_TO_OTHER, due=loan.due_date)
     if item.status == Item.LOST:
         return Refused("item_not_available", refusals.LOST)
+    if item.status == Item.WITHDRAWN:
+        return Refused("item_not_available", refusals.WITHDRAWN)
     if member is not None:
         hold = (
             Reservation.objects.filter(item=item, status=Reservation.HELD)
@@ -436,6 +438,8 @@ def reservation_place(
             raise Refused("in_collection")
         if not loans.is_for_home_loan(profile, loans.ItemFacts(item.material, item.not_for_loan)):
             raise Refused("not_for_loan")
+        if all(c.status == Item.WITHDRAWN for c in copies):  # none left to wait for
+            raise Refused("item_withdrawn")
         active = Reservation.objects.filter(
             member=member,
             record=item.record_id,

@@ -28,13 +28,18 @@ def test_words_in_any_form_and_order_with_copies_per_branch(api, shelves):
     assert body["total"] == 1
     [found] = body["results"]
     assert (found["title"], found["author"], found["year"], found["isbn"]) == (
-        "Zgodbe s knjigami", "Župančič, Oton", 1999, "9789610123456"
+        "Zgodbe s knjigami",
+        "Župančič, Oton",
+        1999,
+        "9789610123456",
     )
     assert {(c["barcode"], c["branch"], c["available"]) for c in found["items"]} == {
-        ("A1", main.code, True), ("A2", other.code, False)
+        ("A1", main.code, True),
+        ("A2", other.code, False),
     }
     assert {a["branch"]: (a["copies"], a["available"]) for a in found["availability"]} == {
-        main.code: (1, 1), other.code: (1, 0)
+        main.code: (1, 1),
+        other.code: (1, 0),
     }
 
 

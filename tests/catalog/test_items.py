@@ -58,3 +58,19 @@ def test_a_copy_out_or_held_is_not_withdrawn(setting, status: str, code: str) ->
     assert refused.value.code == code
     item.refresh_from_db()
     assert item.status == status
+
+
+def test_a_withdrawn_copy_is_neither_lent_nor_reserved(load_library, make_member, make_item):
+    from bukve.circulation.services import loan_checkout, reservation_place
+
+    tolmin = load_library("tolmin")
+    member = make_member(tolmin, "T0001")
+    item = make_item(tolmin, "T1")
+    item_withdraw(item=item, today=TODAY, by=None)
+    with pytest.raises(Refused) as refused:
+        loan_checkout(member=member, item=item, today=TODAY)
+    assert refused.value.code == "item_not_available"
+    assert "withdrawn" in refused.value.sentence
+    with pytest.raises(Refused) as refused:
+        reservation_place(member=member, item=item, today=TODAY)
+    assert refused.value.code == "item_withdrawn"

@@ -99,7 +99,9 @@ def test_copies_come_from_koha_holdings_and_go_out_again(library: Library) -> No
     catalog_import(library=library, stream=io.BytesIO(record.as_marc()), fmt="marc21")
     item = Item.objects.get(barcode="TST0001")
     assert (item.branch.code, item.call_number, item.price) == (
-        "east", "821.163.6 FINŽGAR F.", Decimal("24.90")
+        "east",
+        "821.163.6 FINŽGAR F.",
+        Decimal("24.90"),
     )
     assert item.record.subtitle == "povest davnih dedov"
     assert item.record.responsibility == "Fran Saleški Finžgar"
