@@ -350,12 +350,36 @@ def _koha_unimarc(field: Field) -> Copy:
 # --- writing ----------------------------------------------------------------------------------
 
 
+# What a description says, and the MARC 21 fields that say it.
+_ASPECTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("control_number",), ("001",)),
+    (("title", "subtitle", "responsibility"), ("245",)),
+    (("authors",), ("100", "110", "111", "700", "710", "711")),
+    (("publisher", "place", "year"), ("260", "264")),
+    (("edition",), ("250",)),
+    (("isbns",), ("020",)),
+    (("issn",), ("022",)),
+    (("language",), ("041",)),
+    (("subjects",), ("600", "610", "611", "630", "648", "650", "651", "655")),
+    (("classification",), ("080", "082")),
+    (("series",), ("490", "830")),
+    (("notes",), ("500",)),
+)
+
+
 def marc21_record(description: Description, source: Record | None = None) -> Record:
     """The record in MARC 21 (UTF-8) with `description`'s copies as 952 fields. A record
-    that came in MARC 21 keeps every field it came with (`source`), but for its old 952s;
-    any other is written from the description."""
+    that came in MARC 21 (`source`) keeps every field it came with, but for its old 952s
+    and the fields of what was changed since in Bukve (its title, say), which are written
+    from the description; any other record is written from the description."""
     if source is not None:
         record = source
+        before, built = marc21_description(source), _built(description)
+        for names, tags in _ASPECTS:
+            if any(getattr(before, n) != getattr(description, n) for n in names):
+                record.remove_fields(*tags)
+                for field in built.get_fields(*tags):
+                    record.add_ordered_field(field)
         record.remove_fields("952")
     else:
         record = _built(description)

@@ -126,3 +126,22 @@ def test_a_unimarc_record_is_exported_as_marc21(library: Library) -> None:
     [back] = list(pymarc.MARCReader(io.BytesIO(out.getvalue()), to_unicode=True))
     assert back["245"]["a"] == "L'altra faccia della spirale"
     assert back["100"]["a"] == "Asimov, Isaac"
+
+
+def test_what_was_changed_in_bukve_is_exported_and_the_rest_as_it_came(library: Library) -> None:
+    _import(library, "test.dat")
+    record = Record.objects.get(library=library, key="fol05865967")
+    record.title, record.subtitle = "Programiranje v Perlu", "tretja izdaja"
+    record.save()
+    out = io.BytesIO()
+    catalog_export(library=library, fmt="marc21", stream=out)
+    exported = {r["001"].data.strip(): r for r in pymarc.MARCReader(io.BytesIO(out.getvalue()))}
+    changed = exported["fol05865967"]
+    assert (changed["245"]["a"], changed["245"]["b"]) == ("Programiranje v Perlu", "tretja izdaja")
+    assert changed["100"]["a"] == "Wall, Larry."  # untouched: as it came
+    with open(DATA / "test.dat", "rb") as stream:
+        originals = {r["001"].data.strip(): r for r in pymarc.MARCReader(stream)}
+    other = exported["fol05731351"]
+    assert [str(f) for f in other.get_fields()] == [
+        str(f) for f in originals["fol05731351"].get_fields()
+    ]
