@@ -125,7 +125,17 @@ SENTENCES = {
         "Online payment is not available at the moment. Please try again later, or pay at "
         "the library."
     ),
+    # Cataloguing at the desk (issue 13): a record's description.
+    "title_required": _("A record needs a title."),
+    "year_implausible": _("This year of publication is not possible; please check it."),
+    "isbn_invalid": _(
+        "This is not a valid ISBN: it has 10 or 13 digits and a check digit that fits them."
+    ),
 }
+
+# The precise sentences of the catalogue's refusals.
+ISBN_NOT_VALID = _("%(isbn)s is not a valid ISBN: check its digits.")
+YEAR_NOT_POSSIBLE = _("%(year)s is not a possible year of publication; please check it.")
 
 
 # The precise sentences of `item_not_available`: what the copy is really doing.

@@ -3,16 +3,19 @@ when; and the item lock every circulation service takes first."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from bukve.catalog.models import Item, Record
 from bukve.libraries.models import Branch, Library
-from bukve.refusals import Refused
+from bukve.refusals import ISBN_NOT_VALID, YEAR_NOT_POSSIBLE, Refused
 
 
 def item_lock(pk: int) -> Item:
@@ -99,3 +102,98 @@ def item_withdraw(*, item: Item, today: date, by: User | None) -> Item:
         item.status, item.withdrawn_on, item.updated_by = Item.WITHDRAWN, today, by
         item.save(update_fields=["status", "withdrawn_on", "updated_by", "updated_at"])
         return item
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordFields:
+    """What a cataloguer describes of a title at the desk (the MARC record it came from, if
+    any, is kept as it came; an export writes these values over it)."""
+
+    title: str
+    subtitle: str = ""
+    responsibility: str = ""
+    author: str = ""
+    added_authors: tuple[str, ...] = ()
+    publisher: str = ""
+    place: str = ""
+    year: int | None = None
+    edition: str = ""
+    isbn: str = ""
+    other_isbns: tuple[str, ...] = ()
+    issn: str = ""
+    language: str = ""
+    subjects: tuple[str, ...] = ()
+    classification: str = ""
+    series: str = ""
+    notes: str = ""
+    material: str = "book"
+
+
+FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book of a library is older
+
+
+def isbn_digits(text: str) -> str:
+    """An ISBN as it is kept: its digits (and a final X), without hyphens or spaces; ""
+    for none. Refuses one that is not 10 or 13 digits with a valid check digit
+    (`isbn_invalid`)."""
+    digits = re.sub(r"[\s-]", "", text).upper()
+    if not digits:
+        return ""
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        values = [10 if c == "X" else int(c) for c in digits]
+        valid = sum((10 - n) * v for n, v in enumerate(values)) % 11 == 0
+    elif re.fullmatch(r"97[89]\d{10}", digits):
+        valid = sum((3 if n % 2 else 1) * int(c) for n, c in enumerate(digits)) % 10 == 0
+    else:
+        valid = False
+    if not valid:
+        raise Refused("isbn_invalid", ISBN_NOT_VALID, isbn=text.strip())
+    return digits
+
+
+def _lines(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for v in values if v.strip()]
+
+
+def _describe(record: Record, values: RecordFields) -> None:
+    """Check `values` and set them on `record`: a record needs a title (`title_required`),
+    a year between the first printed books and next year (`year_implausible`), valid ISBNs
+    (`isbn_invalid`)."""
+    if not values.title.strip():
+        raise Refused("title_required")
+    next_year = timezone.localdate().year + 1
+    if values.year is not None and not FIRST_PRINTED_YEAR <= values.year <= next_year:
+        raise Refused("year_implausible", YEAR_NOT_POSSIBLE, year=values.year)
+    for f in fields(values):
+        value = getattr(values, f.name)
+        if isinstance(value, str):
+            value = value.strip()
+        elif isinstance(value, tuple):
+            value = _lines(value)
+        setattr(record, f.name, value)
+    record.isbn = isbn_digits(values.isbn)
+    record.other_isbns = [isbn_digits(i) for i in _lines(values.other_isbns)]
+    record.language = record.language.lower()
+
+
+def record_create(*, library: Library, values: RecordFields, by: User | None) -> Record:
+    """A new record catalogued at the desk, with a key of its own (a record imported later
+    with the same ISBN is matched to it). Refuses what `_describe` refuses."""
+    with transaction.atomic():
+        record = Record(library=library, key=f"bukve-{uuid.uuid4().hex[:16]}", updated_by=by)
+        _describe(record, values)
+        record.save(force_insert=True)
+        return record
+
+
+def record_update(*, record: Record, values: RecordFields, by: User | None) -> Record:
+    """Change what a record describes, with who changed it and when. Locks: the record."""
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        _describe(record, values)
+        record.updated_by = by
+        record.save()
+        return record

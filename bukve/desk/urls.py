@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bukve.desk import account_views, member_views, views
+from bukve.desk import account_views, catalogue_views, member_views, views
 from bukve.desk.forms import DeskLoginForm
 
 app_name = "desk"
@@ -50,6 +50,24 @@ urlpatterns = [
     path("charges/<id:pk>/waive/", account_views.waive, name="waive"),
     path("checkin/", views.checkin, name="checkin"),
     path("holds/", views.hold_shelf, name="hold_shelf"),
+    path("catalogue/", catalogue_views.catalogue, name="catalogue"),
+    path("catalogue/records/new/", catalogue_views.record_new, name="catalogue_record_new"),
+    path("catalogue/records/<id:pk>/", catalogue_views.record, name="catalogue_record"),
+    path(
+        "catalogue/records/<id:pk>/edit/", catalogue_views.record_edit, name="catalogue_record_edit"
+    ),
+    path("catalogue/records/<id:pk>/scan/", catalogue_views.copy_scan, name="catalogue_copy_scan"),
+    path(
+        "catalogue/records/<id:pk>/copies/new/", catalogue_views.copy_new, name="catalogue_copy_new"
+    ),
+    path("catalogue/copies/<id:pk>/", catalogue_views.copy_edit, name="catalogue_copy"),
+    path("catalogue/copies/<id:pk>/move/", catalogue_views.copy_move, name="catalogue_copy_move"),
+    path(
+        "catalogue/copies/<id:pk>/withdraw/",
+        catalogue_views.copy_withdraw,
+        name="catalogue_copy_withdraw",
+    ),
+    path("catalogue/copies/<id:pk>/label/", catalogue_views.copy_label, name="catalogue_label"),
     path("setup/", include("bukve.desk.setup_urls")),
     path("money/", include("bukve.desk.money_urls")),
 ]

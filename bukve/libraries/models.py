@@ -131,6 +131,9 @@ class Staff(models.Model):
         Branch, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("branch")
     )
     role = models.CharField(_("role"), max_length=20, choices=ROLES, default=CIRCULATION)
+    # Cataloguing is a task beside the role: a cataloguer of any role adds and edits records
+    # and copies at the desk; an administrator may do it anyway.
+    cataloguer = models.BooleanField(_("cataloguer"), default=False)
 
     class Meta:
         verbose_name = _("staff member")
@@ -142,3 +145,8 @@ class Staff(models.Model):
     def may(self, role: str) -> bool:
         """Whether this staff member's role is `role` or above it."""
         return self.RANK[self.role] >= self.RANK[role]
+
+    @property
+    def may_catalogue(self) -> bool:
+        """Whether this staff member adds and edits records and copies at the desk."""
+        return self.cataloguer or self.may(self.ADMINISTRATOR)

@@ -10,3 +10,10 @@ window.addEventListener("load", function () {
     field.focus({ preventScroll: true });
   }
 });
+
+// A spine label's print button (the label page shows nothing else on paper).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
