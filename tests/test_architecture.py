@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "bukve"
 MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 80
-MAX_LOCAL_IMPORTS = 5  # outside cli.py, which imports lazily to start fast
+MAX_LOCAL_IMPORTS = 5  # outside bukve/cli/, which imports lazily to start fast
 
 
 def _modules() -> list[tuple[Path, ast.Module]]:
@@ -37,7 +37,7 @@ def _functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]
 def test_imports_are_at_module_level_but_for_a_few_that_say_why() -> None:
     local = []
     for path, tree in MODULES:
-        if path.name == "cli.py" and path.parent == PACKAGE:
+        if path.parent == PACKAGE / "cli":
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
         for function in _functions(tree):

@@ -6,43 +6,18 @@ import argparse
 import json
 import os
 import re
-import secrets
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bukve.cli import catalog
+from bukve.cli.common import fail, library_named, migrate, one_line, setup
 from bukve.days import parse_day  # the dates a command accepts at all; some bound them more
 
 if TYPE_CHECKING:
     from bukve.libraries.models import Library
 
 MAX_LIMIT = 10_000  # messages in one `outbox send`
-
-
-def _setup(database_url: str | None = None, web: bool = False) -> None:
-    """Configure Django. Commands that serve no web page sign nothing that outlives them, so
-    they get a throw-away secret key when none is set; `serve` needs a real one."""
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bukve.settings")
-    if not web:
-        os.environ.setdefault("BUKVE_SECRET_KEY", secrets.token_urlsafe(50))
-    import django
-
-    django.setup()
-
-
-def _migrate() -> None:
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.VAR_DIR.mkdir(exist_ok=True)
-    call_command("migrate", verbosity=0, interactive=False)  # also makes the cache table
-
-
-def _fail(command: str, message: str) -> int:
-    print(f"bukve {command}: {message}", file=sys.stderr)
-    return 2
 
 
 # Argument types: a bad argument ends the command with argparse's usage line and exit 2.
@@ -55,19 +30,11 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _text(text: str) -> str:
-    """One line of text that a database can store (the service checks the rest)."""
-    # Not printable: control characters, and bytes that were not UTF-8 (surrogates).
-    if len(text) > 200 or not text.isprintable():
-        raise argparse.ArgumentTypeError(f"not a name: {text[:50]!r}")
-    return text
-
-
 def _name(text: str) -> str:
     """A library code, a user name, a token's prefix: one line of text, not empty."""
     if not text.strip():
         raise argparse.ArgumentTypeError("must not be empty")
-    return _text(text).strip()
+    return one_line(text).strip()
 
 
 def _whole(low: int, high: int) -> Any:
@@ -94,9 +61,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         scenario = load(args.scenario)
     except ScenarioError as error:
-        return _fail("simulate", str(error))
-    _setup("sqlite://:memory:")
-    _migrate()
+        return fail("simulate", str(error))
+    setup("sqlite://:memory:")
+    migrate()
     from bukve.simulate.runner import run
 
     report = run(scenario, explain=args.explain)
@@ -106,8 +73,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_daily(args: argparse.Namespace) -> int:
-    _setup()
-    _migrate()
+    setup()
+    migrate()
     from bukve.circulation.daily import daily_run
     from bukve.libraries.selectors import rules_start
 
@@ -118,11 +85,11 @@ def cmd_daily(args: argparse.Namespace) -> int:
         # A day that has not begun has no events yet; and a day before a library's rules
         # start would make every later run catch up on all the days since.
         if args.date > _today():
-            return _fail("daily", f"--date {args.date} is in the future (today is {_today()})")
+            return fail("daily", f"--date {args.date} is in the future (today is {_today()})")
         for library in libraries:
             start = rules_start(library)
             if start is not None and args.date < start:
-                return _fail("daily", f"--date {args.date} is before the rules of "
+                return fail("daily", f"--date {args.date} is before the rules of "
                                       f"{library.code} start ({start})")  # fmt: skip
     for library in libraries:
         for run in daily_run(library=library, until=args.date):
@@ -134,15 +101,15 @@ def cmd_daily(args: argparse.Namespace) -> int:
 def cmd_members(args: argparse.Namespace) -> int:
     """`bukve members purge`: delete the members whose data may be kept no longer (Tolmin
     art. 55); meant to run daily, like `bukve daily`."""
-    _setup()
-    _migrate()
+    setup()
+    migrate()
     from django.utils import timezone
 
     from bukve.membership.personal_data import members_purge
 
     today = args.date or timezone.localdate()
     if today > timezone.localdate():  # would delete data that may still be kept
-        return _fail("members purge", f"--date {today} is in the future "
+        return fail("members purge", f"--date {today} is in the future "
                                       f"(today is {timezone.localdate()})")  # fmt: skip
     libraries = _libraries("members purge", args.library)
     if libraries is None:
@@ -163,8 +130,8 @@ def _outbox_send(limit: int) -> str:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    _setup()
-    _migrate()
+    setup()
+    migrate()
     print(f"outbox: {_outbox_send(args.limit)}")
     return 0
 
@@ -173,8 +140,8 @@ def cmd_bank(args: argparse.Namespace) -> int:
     """`bukve bank import FILE --library CODE`: book a bank statement's transfers as payments
     (bukve/accounts/bank.py). Exit 1, with each bad row's line and reason code, if the file
     has rows that cannot be read: then nothing is imported."""
-    _setup()
-    _migrate()
+    setup()
+    migrate()
     from bukve.accounts.bank import (
         IMPORTED_BEFORE,
         MATCHED,
@@ -187,24 +154,24 @@ def cmd_bank(args: argparse.Namespace) -> int:
     from bukve.libraries.selectors import staff_user
 
     command = "bank import"
-    library = _library(command, args.library)
+    library = library_named(command, args.library)
     if library is None:
         return 2
     user = None
     if args.user:
         user = staff_user(library, args.user)
         if user is None:
-            return _fail(command, f"no staff member {args.user!r} at {library.code}")
+            return fail(command, f"no staff member {args.user!r} at {library.code}")
     try:
         with open(args.file, "rb") as file:
             data = file.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            return _fail(command, f"{args.file}: larger than {MAX_BYTES // 1024 // 1024} MB")
+            return fail(command, f"{args.file}: larger than {MAX_BYTES // 1024 // 1024} MB")
         result = bank_statement_import(library=library, text=statement_decode(data), by=user)
     except OSError as error:
-        return _fail(command, f"{args.file}: cannot read: {error.strerror or error}")
+        return fail(command, f"{args.file}: cannot read: {error.strerror or error}")
     except BankFileError as error:
-        return _fail(command, f"{args.file}: {error}")
+        return fail(command, f"{args.file}: {error}")
     if result.bad:
         for bad in result.bad:
             value = f": {bad.value!r}" if bad.value else ""
@@ -240,29 +207,29 @@ def _policy_lines(policy: Any) -> list[str]:
 def cmd_library(args: argparse.Namespace) -> int:
     from bukve.rules.policy import PolicyError
 
-    _setup()
+    setup()
     from bukve.libraries.services import library_load, preset_read
 
     try:
         policy = preset_read(args.preset)
     except PolicyError as error:
-        return _fail(f"library {args.action}", str(error))
+        return fail(f"library {args.action}", str(error))
     except OSError as error:  # a folder, a file that may not be read
-        return _fail(f"library {args.action}", f"{args.preset}: cannot read: "
+        return fail(f"library {args.action}", f"{args.preset}: cannot read: "
                                                f"{error.strerror or error}")  # fmt: skip
     if args.action == "show":
         print(f"{policy.name} ({policy.id}), valid from {policy.valid_from}")
         print("\n".join(_policy_lines(policy)))
         return 0
-    _migrate()
+    migrate()
     library = library_load(policy=policy)
     print(f"loaded {library.code}: {library.name} ({library.branches.count()} branches)")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _setup(web=True)
-    _migrate()
+    setup(web=True)
+    migrate()
     from django.contrib.staticfiles.management.commands.runserver import Command as RunServer
     from django.core.management import call_command
     from django.core.servers.basehttp import WSGIServer
@@ -283,8 +250,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # under var/ (settings: BUKVE_MAIL_DIR, BUKVE_SMS_DIR) instead of going out.
     os.environ["BUKVE_DEMO"] = "true"
     os.environ.setdefault("BUKVE_EMAIL_TIMEOUT", "3")  # if SMTP is asked for, don't wait long
-    _setup(web=True)
-    _migrate()
+    setup(web=True)
+    migrate()
     import threading
     import time
 
@@ -322,8 +289,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    _setup()
-    _migrate()
+    setup()
+    migrate()
     from bukve.api.selectors import tokens_with_prefix
     from bukve.api.services import api_token_create, api_token_revoke
     from bukve.libraries.selectors import staff_named
@@ -332,32 +299,22 @@ def cmd_token(args: argparse.Namespace) -> int:
     if args.action == "create":
         staff = staff_named(args.user)
         if staff is None:
-            return _fail(command, f"no staff member with the user name {args.user!r}")
+            return fail(command, f"no staff member with the user name {args.user!r}")
         try:
             token, key = api_token_create(staff=staff, name=args.name)
         except ValueError as error:
-            return _fail(command, str(error))
+            return fail(command, str(error))
         print(key)
         print(f"token {token.prefix} for {args.user} ({staff.library.code}): keep the key now, "
               "it is not shown again", file=sys.stderr)  # fmt: skip
         return 0
     tokens = tokens_with_prefix(args.prefix)
     if len(tokens) != 1:
-        return _fail(command, f"{'several tokens' if tokens else 'no token'} with the prefix "
+        return fail(command, f"{'several tokens' if tokens else 'no token'} with the prefix "
                               f"{args.prefix!r}")  # fmt: skip
     api_token_revoke(token=tokens[0])
     print(f"revoked token {args.prefix} ({tokens[0].name})")
     return 0
-
-
-def _library(command: str, code: str) -> Library | None:
-    """The library of `code`, or None after saying there is none."""
-    from bukve.libraries.selectors import library_coded
-
-    library = library_coded(code)
-    if library is None:
-        _fail(command, f"unknown library {code!r}")
-    return library
 
 
 def _libraries(command: str, code: str | None) -> list[Library] | None:
@@ -367,7 +324,7 @@ def _libraries(command: str, code: str | None) -> list[Library] | None:
 
     libraries = libraries_coded(code)
     if code is not None and not libraries:
-        _fail(command, f"unknown library {code!r}")
+        fail(command, f"unknown library {code!r}")
         return None
     return libraries
 
@@ -375,13 +332,13 @@ def _libraries(command: str, code: str | None) -> list[Library] | None:
 def cmd_ledger(args: argparse.Namespace) -> int:
     """`bukve ledger check`: prove the ledger adds up (exit 1 with the problems if not);
     `bukve ledger takings`: the money a library took on a day, per method."""
-    _setup()
-    _migrate()
+    setup()
+    migrate()
     from bukve.accounts.ledger import ledger_check
     from bukve.accounts.services import takings
 
     command = f"ledger {args.action}"
-    library = _library(command, args.library) if args.library is not None else None
+    library = library_named(command, args.library) if args.library is not None else None
     if args.library is not None and library is None:
         return 2
     if args.action == "check":
@@ -401,11 +358,11 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 def cmd_collection(args: argparse.Namespace) -> int:
     """`bukve collection export`: the members in collection, as CSV for the agency."""
-    _setup()
-    _migrate()
+    setup()
+    migrate()
     from bukve.circulation.collection import collection_csv
 
-    library = _library("collection export", args.library)
+    library = library_named("collection export", args.library)
     if library is None:
         return 2
     text = collection_csv(library)
@@ -414,87 +371,15 @@ def cmd_collection(args: argparse.Namespace) -> int:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
         except OSError as error:  # no such folder, a folder, no permission, a full disk
-            return _fail("collection export", f"{args.output}: cannot write: "
+            return fail("collection export", f"{args.output}: cannot write: "
                                               f"{error.strerror or error}")  # fmt: skip
     else:
         sys.stdout.write(text)
     return 0
 
 
-def cmd_catalog(args: argparse.Namespace) -> int:
-    """`bukve catalog import FILE`: bring MARC records and their copies in (exit 1, with each
-    rejected record's position, control number and reason on stderr, when any was rejected;
-    the good ones are imported). `bukve catalog export`: every record with its copies."""
-    _setup()
-    _migrate()
-    if args.action == "import":
-        return _catalog_import(args)
-    return _catalog_export(args)
-
-
-def _catalog_import(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from bukve.catalog.imports import catalog_import
-    from bukve.catalog.marc import guess_format
-    from bukve.libraries.selectors import branch_coded
-
-    command = "catalog import"
-    library = _library(command, args.library)
-    if library is None:
-        return 2
-    branch = None
-    if args.branch is not None:
-        branch = branch_coded(library.pk, args.branch)
-        if branch is None:
-            return _fail(command, f"no branch {args.branch!r} at {library.code}")
-    try:
-        stream = open(args.file, "rb")  # noqa: SIM115 - closed below, read by the import
-        size = os.fstat(stream.fileno()).st_size
-    except OSError as error:
-        return _fail(command, f"{args.file}: cannot read: {error.strerror or error}")
-    with stream, tqdm(total=size, unit="B", unit_scale=True, file=sys.stderr,
-                      disable=None, desc=args.file, leave=False) as bar:  # fmt: skip
-        fmt = args.format or guess_format(stream.read(100_000))
-        stream.seek(0)
-
-        def progress(_records: int) -> None:
-            bar.update(stream.tell() - bar.n)
-
-        report = catalog_import(
-            library=library, stream=stream, fmt=fmt, branch=branch, progress=progress
-        )
-    for read in report.rejected:
-        number = f" ({read.control_number})" if read.control_number else ""
-        print(f"{args.file}: record {read.position}{number}: {read.reason}", file=sys.stderr)
-    print(f"{library.code}: {report.read} records read ({fmt}): {report.created} new, "
-          f"{report.updated} updated, {len(report.rejected)} rejected; copies: "
-          f"{report.copies_created} new, {report.copies_updated} updated")  # fmt: skip
-    return 1 if report.rejected else 0
-
-
-def _catalog_export(args: argparse.Namespace) -> int:
-    from bukve.catalog.imports import catalog_export
-
-    command = "catalog export"
-    library = _library(command, args.library)
-    if library is None:
-        return 2
-    try:
-        out = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
-    except OSError as error:
-        return _fail(command, f"{args.output}: cannot write: {error.strerror or error}")
-    try:
-        count = catalog_export(library=library, fmt=args.format, stream=out)
-    finally:
-        if args.output:
-            out.close()
-    print(f"{library.code}: {count} records written ({args.format})", file=sys.stderr)
-    return 0
-
-
 def cmd_manage(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["bukve manage", *args.rest])
@@ -551,11 +436,22 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--port", type=_whole(1, 65535), default=8000)
         s.set_defaults(func=func)
 
+    _money_and_keys(sub)
+    catalog.add_parser(sub)
+
+    s = sub.add_parser("manage", help="Django management commands")
+    s.add_argument("rest", nargs=argparse.REMAINDER)
+    s.set_defaults(func=cmd_manage)
+    return p
+
+
+def _money_and_keys(sub: Any) -> None:
+    """The parsers of `token`, `ledger` and `collection`."""
     s = sub.add_parser("token", help="create or revoke a key for the JSON API")
     actions = s.add_subparsers(dest="action", required=True)
     a = actions.add_parser("create", help="a new key acting as a staff member; printed once")
     a.add_argument("--user", type=_name, required=True, help="the staff member's user name")
-    a.add_argument("--name", type=_text, required=True,
+    a.add_argument("--name", type=one_line, required=True,
                    help="what the key is for, e.g. self-check Tolmin")  # fmt: skip
     a = actions.add_parser("revoke", help="revoke a key for good")
     a.add_argument("prefix", type=_name, help="the key's first 8 characters")
@@ -577,25 +473,6 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--output", help="write to this file (default: standard output)")
     s.set_defaults(func=cmd_collection)
 
-    s = sub.add_parser("catalog", help="the catalogue: MARC import and export")
-    actions = s.add_subparsers(dest="action", required=True)
-    a = actions.add_parser("import", help="import MARC records and their copies (idempotent)")
-    a.add_argument("file")
-    a.add_argument("--library", required=True, type=_text)
-    a.add_argument("--format", choices=["marc21", "unimarc", "marcxml"],
-                   help="the file's format (default: guessed from the file)")  # fmt: skip
-    a.add_argument("--branch", type=_text, help="the branch of copies that name none")
-    a = actions.add_parser("export", help="write every record with its copies")
-    a.add_argument("--library", required=True, type=_text)
-    a.add_argument("--format", choices=["marc21", "marcxml"], default="marc21")
-    a.add_argument("--output", help="the file to write (default: standard output)")
-    s.set_defaults(func=cmd_catalog)
-
-    s = sub.add_parser("manage", help="Django management commands")
-    s.add_argument("rest", nargs=argparse.REMAINDER)
-    s.set_defaults(func=cmd_manage)
-    return p
-
 
 def main(argv: list[str] | None = None) -> int:
     p = parser()
@@ -615,12 +492,8 @@ def main(argv: list[str] | None = None) -> int:
         return 141
     except Exception as error:
         if type(error).__name__ == "ImproperlyConfigured":  # a setting to fix, not a bug
-            return _fail(args.command, str(error))
+            return fail(args.command, str(error))
         # No traceback reaches a user; a developer gets one with BUKVE_DEBUG=true.
         if os.environ.get("BUKVE_DEBUG") == "true":
             raise
-        return _fail(args.command, f"internal error: {type(error).__name__}: {error}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        return fail(args.command, f"internal error: {type(error).__name__}: {error}")

@@ -1,0 +1,7 @@
+"""`python -m bukve.cli`: the `bukve` command."""
+
+import sys
+
+from bukve.cli import main
+
+sys.exit(main())
