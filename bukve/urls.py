@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("desk/", include("bukve.desk.urls")),
     path("moja/", include("bukve.portal.urls")),
+    path("katalog/", include("bukve.portal.catalogue_urls")),
     path("api/", include("bukve.api.urls")),
 ]

@@ -3,10 +3,20 @@ are the services'."""
 
 from __future__ import annotations
 
-from django.db.models import Case, F, QuerySet, Value, When
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 
 from bukve.catalog.models import Item, Record
-from bukve.libraries.models import Library
+from bukve.catalog.search import Facet, facets, records_matching
+from bukve.catalog.words import MAX_QUERY_WORDS
+from bukve.folding import NEAR_FROM, fold, near
+from bukve.libraries.models import Branch, Library
+
+PER_PAGE = 20
+FILTERS = ("material", "language", "year", "available_at")
 
 
 def item_by_barcode(library: Library | int, barcode: str) -> Item | None:
@@ -46,3 +56,140 @@ def records_recent(library: Library | int, limit: int = 20) -> list[Record]:
         F("updated_at").desc(nulls_last=True), "-id"
     )
     return list(records[:limit])
+
+
+# --- the catalogue of the portal and the public pages ---------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchCopies:
+    """A title's copies at one branch (withdrawn ones left out), and how many of them are
+    on the shelf for home loan."""
+
+    branch: Branch
+    copies: list[Item]
+    available: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    record: Record
+    branches: list[BranchCopies]
+
+    @property
+    def copies(self) -> int:
+        return sum(len(b.copies) for b in self.branches)
+
+    @property
+    def available(self) -> int:
+        return sum(b.available for b in self.branches)
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    """A page of a catalogue search; iterating it gives the page's records."""
+
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[Facet]]
+    page: int = 1
+    pages: int = 1
+    near: bool = False  # nothing matched every word: these are one typing slip away
+    filters: dict[str, str] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(h.record for h in self.hits)
+
+
+def copy_available(copy: Item) -> bool:
+    return copy.status == Item.SHELF and not copy.not_for_loan
+
+
+def _copies() -> Prefetch[str]:
+    """A record's copies to show, withdrawn ones left out, with their branches."""
+    shown = Item.objects.exclude(status=Item.WITHDRAWN).select_related("branch")
+    return Prefetch("items", queryset=shown.order_by("branch__name", "call_number", "barcode"))
+
+
+def _hit(record: Record) -> Hit:
+    """The record with its copies by branch, from its prefetched copies (no query)."""
+    branches: dict[int, BranchCopies] = {}
+    for copy in record.items.all():
+        row = branches.setdefault(copy.branch_id, BranchCopies(copy.branch, [], 0))
+        row.copies.append(copy)
+    return Hit(
+        record,
+        [
+            BranchCopies(b.branch, b.copies, sum(copy_available(c) for c in b.copies))
+            for b in branches.values()
+        ],
+    )
+
+
+def records_near(library_id: int, text: str) -> QuerySet[Record]:
+    """The records whose title and author hold every word of `text`, each one typing slip
+    away (bukve.folding.near; a short word exactly, as a part of a word): "presern" finds
+    Prešeren. For when the search by whole words finds nothing."""
+    records = Record.objects.filter(library=library_id)
+    words = fold(text).split()[:MAX_QUERY_WORDS]
+    if not words:
+        return records.none()
+    for word in words:
+        pattern = near(word) if len(word) >= NEAR_FROM else re.escape(word)
+        records = records.filter(text_folded__regex=pattern)
+    return records.order_by("title", "author", "id")
+
+
+def _narrowed(records: QuerySet[Record], filters: dict[str, str]) -> QuerySet[Record]:
+    for name, value in filters.items():
+        if name == "available_at":
+            shelf = Item.objects.filter(
+                branch__code=value, status=Item.SHELF, not_for_loan=False
+            ).values("record")
+            records = records.filter(id__in=shelf)
+        elif name in ("material", "language", "year"):
+            records = records.filter(**{name: value})
+    return records
+
+
+def catalogue_find(
+    library_id: int,
+    text: str,
+    *,
+    filters: dict[str, str] | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> CataloguePage:
+    """A page of the library's catalogue search (bukve.catalog.search: every word in any of
+    its forms, an exact title first), narrowed by `filters` (material, language, year,
+    available_at: a branch code), with the facets of what was found. When no record matches
+    every word, the titles and authors one typing slip away. A few queries, whatever the
+    page holds: the count, the facets, the page with its copies and their branches."""
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
+    records = _narrowed(records_matching(library_id, text), filters)
+    total = records.count()
+    slips = total == 0 and not records_matching(library_id, text).exists()
+    if slips:
+        records = _narrowed(records_near(library_id, text), filters)
+        total = records.count()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    found = list(records.prefetch_related(_copies())[start : start + per_page])
+    return CataloguePage(
+        hits=[_hit(r) for r in found],
+        total=total,
+        facets=facets(records) if total else {},
+        page=page,
+        pages=pages,
+        near=slips and total > 0,
+        filters=filters,
+    )
+
+
+def record_shown(library_id: int, record_id: int) -> Hit | None:
+    """A record of the library with its copies by branch; None for another library's."""
+    record = (
+        Record.objects.filter(library=library_id, pk=record_id).prefetch_related(_copies()).first()
+    )
+    return _hit(record) if record is not None else None

@@ -3,7 +3,6 @@ share. Reads only; writes are the services'."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,10 +11,10 @@ from django.db.models import Count, Q, QuerySet
 
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item, Record
+from bukve.catalog.selectors import CataloguePage, catalogue_find
 from bukve.circulation.fines import is_exempt, loan_fine
 from bukve.circulation.models import DailyRun, Loan, Reservation
 from bukve.circulation.services import Renewal, member_blocks, renewal_preview
-from bukve.folding import NEAR_FROM, fold, near
 from bukve.libraries.models import Branch, Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import Member
@@ -53,9 +52,6 @@ def return_fine(loan: Loan) -> Charge | None:
     if loan.closed_date is None:  # not returned
         return None
     return loan.member.charges.filter(loan=loan, kind="fine", date=loan.closed_date).first()
-
-
-SEARCH_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -118,37 +114,27 @@ def reservation_rows(member: Member) -> list[ReservationRow]:
     ]
 
 
-def catalogue_search(member: Member, text: str) -> QuerySet[Record]:
-    """Titles of the member's library whose title or author contains every word of `text`,
-    with how many copies there are and how many are on the shelf for home loan."""
-    records = Record.objects.filter(library=member.library_id)
-    words = fold(text).split()  # whatever the case and diacritics (bukve.folding)
-    if not words:
-        return records.none()
-    found = records
-    for word in words:
-        found = found.filter(text_folded__contains=word)
-    if not found.exists():  # a typing slip: "Presern" for Prešeren
-        found = records
-        for word in words:
-            found = found.filter(
-                text_folded__regex=near(word) if len(word) >= NEAR_FROM else re.escape(word)
-            )
-    records = found
-    available = Q(items__status=Item.SHELF, items__not_for_loan=False)
-    return (
-        records.annotate(copies=Count("items"), available=Count("items", filter=available))
-        .prefetch_related("items__branch")
-        .order_by("title", "author", "id")[:SEARCH_LIMIT]
-    )
+def catalogue_search(
+    member: Member, text: str, *, filters: dict[str, str] | None = None, page: int = 1
+) -> CataloguePage:
+    """A page of the search of the member's library's catalogue (catalogue_find): every
+    word in any of its Slovenian forms, case and diacritics ignored, an exact title first;
+    a typing slip ("Presern" for Prešeren) forgiven when nothing matches exactly."""
+    return catalogue_find(member.library_id, text, filters=filters, page=page)
 
 
 def copy_to_reserve(record: Record) -> Item | None:
-    """The copy to reserve a title through: one for home loan, on the shelf if there is one.
-    A reservation is for the title; the copy names the default pick-up branch."""
+    """The copy to reserve a title through: one for home loan, on the shelf if there is one,
+    a withdrawn one last. A reservation is for the title; the copy names the default pick-up
+    branch."""
     copies = sorted(
         record.items.all(),
-        key=lambda c: (c.not_for_loan, c.status != Item.SHELF, c.barcode),
+        key=lambda c: (
+            c.status == Item.WITHDRAWN,
+            c.not_for_loan,
+            c.status != Item.SHELF,
+            c.barcode,
+        ),
     )
     return copies[0] if copies else None
 

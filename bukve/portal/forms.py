@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_versions
 from bukve.members.models import NOTIFY_CHANNELS, Member
+from bukve.rules.policy import MATERIALS
 
 
 def card_prefixes(library: Library) -> set[str]:
@@ -112,3 +113,54 @@ class PasswordForm(forms.Form):
         if new1 and new2 and new1 != new2:
             self.add_error("new_password2", _("The two new passwords are not the same."))
         return data
+
+
+QUERY_MAX = 200  # characters: a title with its author fits; words past 12 are not searched
+# Bad filters and page numbers in a link (edited by hand, or of a branch since closed) are
+# left out of the search with one of these, never an error page.
+CATALOGUE_PROBLEMS = {
+    "material": _("The catalogue has no such material; the search is not narrowed by it."),
+    "language": _("That is not a language code; the search is not narrowed by it."),
+    "year": _("That is not a year of publication; the search is not narrowed by it."),
+    "available_at": _("This library has no such branch; the search is not narrowed by it."),
+    "page": _("That is not a page number; the first page is shown."),
+}
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue search as a link carries it: the text, the facets chosen and the page."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=QUERY_MAX,
+        strip=True,
+        error_messages={
+            "max_length": _("The search is too long: type at most %(limit_value)d characters."),
+            "null_characters_not_allowed": _(
+                "The search holds a character that cannot be searched; type it again."
+            ),
+        },
+    )
+    material = forms.ChoiceField(required=False, choices=[(m, m) for m in MATERIALS])
+    language = forms.RegexField(required=False, regex=r"\A[a-z]{3}\Z")
+    year = forms.IntegerField(required=False, min_value=1000, max_value=2999)
+    available_at = forms.ChoiceField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, data: Any, *, branch_codes: list[str]) -> None:
+        super().__init__(data)
+        field = self.fields["available_at"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, code) for code in branch_codes]
+
+    def problems(self) -> list[str]:
+        """What was wrong in the link, each in a sentence; the rest is searched."""
+        found = [str(e) for e in self.errors.get("q", [])]
+        return found + [str(CATALOGUE_PROBLEMS[name]) for name in self.errors if name != "q"]
+
+    def search(self) -> tuple[str, dict[str, str], int]:
+        """The text, the filters and the page of the valid parts."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        filters = {name: str(data[name]) for name in CATALOGUE_PROBLEMS if data.get(name)}
+        filters.pop("page", None)
+        return data.get("q") or "", filters, data.get("page") or 1

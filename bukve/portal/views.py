@@ -40,7 +40,7 @@ from bukve.circulation.services import (
     reservation_place,
 )
 from bukve.libraries.models import Branch
-from bukve.libraries.selectors import branches_by_name, library_remembered
+from bukve.libraries.selectors import library_remembered
 from bukve.members.services import (
     member_authenticate,
     member_password_set,
@@ -57,6 +57,7 @@ from bukve.portal.access import (
     member_required,
 )
 from bukve.portal.cards import barcode_svg, qr_svg
+from bukve.portal.catalogue_views import search_context
 from bukve.portal.forms import LoginForm, PasswordForm, PreferencesForm
 from bukve.portal.payment_views import pay_offer
 from bukve.refusals import Refused
@@ -238,18 +239,19 @@ def cancel(request: MemberRequest, reservation_id: int) -> HttpResponse:
 
 @member_required
 def search(request: MemberRequest) -> HttpResponse:
+    """The catalogue of the member's library (catalogue_search), with a reserve button."""
     member = request.acting_for
-    text = request.GET.get("q", "").strip()
-    records = catalogue_search(member, text)
+    context = search_context(
+        request,
+        member.library_id,
+        lambda q, filters, page: catalogue_search(member, q, filters=filters, page=page),
+    )
+    found = context["found"]
+    rows = [(hit, copy_to_reserve(hit.record)) for hit in found.hits] if found else []
     return render(
         request,
         "portal/search.html",
-        {
-            "section": "search",
-            "q": text,
-            "rows": [(record, copy_to_reserve(record)) for record in records],
-            "branches": branches_by_name(member.library_id),
-        },
+        {"section": "search", "rows": rows, "library": member.library, **context},
     )
 
 
