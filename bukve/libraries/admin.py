@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bukve.inputs import plausible_day
-from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season
+from bukve.libraries.models import Branch, Closure, Library, PolicyVersion, Season, Staff
 
 if TYPE_CHECKING:
     # django-stubs makes these classes generic in their model, but Django's own take no type
@@ -143,3 +143,15 @@ class PolicyVersionAdmin(ReadOnlyAdmin):
     def rules(self, version: PolicyVersion) -> str:
         text = json.dumps(version.data, indent=2, ensure_ascii=False)
         return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+
+
+@admin.register(Staff)
+class StaffAdmin(ModelAdmin):
+    """Who works at the desk, where, in which role, and who may catalogue."""
+
+    list_display = ["user", "library", "branch", "role", "cataloguer"]
+    list_filter = ["library", "role", "cataloguer"]
+    list_editable = ["role", "cataloguer"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "library", "branch"]
+    autocomplete_fields = ["user"]
