@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
+from bukve import refusals
 from bukve.catalog.models import Item, Record
 from bukve.catalog.services import ItemFields, item_create, item_update, item_withdraw
 from bukve.libraries.models import Branch, Library
@@ -70,7 +71,7 @@ def test_a_withdrawn_copy_is_neither_lent_nor_reserved(load_library, make_member
     with pytest.raises(Refused) as refused:
         loan_checkout(member=member, item=item, today=TODAY)
     assert refused.value.code == "item_not_available"
-    assert "withdrawn" in refused.value.sentence
+    assert refused.value.precise == refusals.WITHDRAWN
     with pytest.raises(Refused) as refused:
         reservation_place(member=member, item=item, today=TODAY)
     assert refused.value.code == "item_withdrawn"
