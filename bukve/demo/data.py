@@ -292,7 +292,8 @@ def catalogue_create(
     count = 0
     for key, (author, title, material, copies, nfl, for_children) in enumerate(entries, 1):
         record = Record.objects.create(library=library, key=f"{key:06d}", title=title,
-                                       author=author)  # fmt: skip
+                                       author=author, material=material,
+                                       language="slv")  # fmt: skip
         if for_children:
             children.add(record.pk)
         if material == "book" and copies > 1:
@@ -305,5 +306,18 @@ def catalogue_create(
             Item.objects.create(
                 library=library, record=record, barcode=f"{prefix}{10000 + count}",
                 material=material, branch=branch, not_for_loan=nfl, price=_price(rng, material),
+                call_number=call_number(author, title, material, for_children),
             )  # fmt: skip
     return count, children
+
+
+def call_number(author: str, title: str, material: str, for_children: bool) -> str:
+    """A call number (signatura) as Slovenian public libraries write them: the shelf for
+    children (C), the UDC of Slovenian fiction, the author's surname and initial; the kind of
+    material and the first word of the title where there is no author."""
+    if material in ("magazine", "newspaper", "toy"):
+        return ""
+    shelf = {"dvd": "DVD", "music_cd": "CD"}.get(material, "C" if for_children else "821.163.6")
+    *given, surname = author.split() or [title.split()[0]]
+    initial = f" {given[0][0]}." if given else ""
+    return f"{shelf} {surname.upper()}{initial}"
