@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -158,11 +159,23 @@ def _read_iso2709(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
         if record is None and not chunk.strip():
             continue  # the line end some files have after the last record
         position += 1
+        if record is None and unimarc and isinstance(reader.current_exception, ValueError):
+            record = _older_unimarc(chunk)
         if record is None:
             reason = _reason(reader.current_exception)
             yield Read(position, None, chunk, reason, _control_number_of(chunk))
             continue
         yield _described(position, record, chunk, unimarc)
+
+
+def _older_unimarc(chunk: bytes) -> Record | None:
+    """A UNIMARC record that is not UTF-8 (100 $a/26-29 names an older character set, most
+    often ISO 5426): read with pymarc's MARC-8 table, which has ISO 5426's letters and
+    combining accents at the same places. None when even that fails."""
+    try:
+        return Record(data=chunk, to_unicode=True, force_utf8=False, utf8_handling="strict")
+    except (ValueError, IndexError, KeyError, pymarc.PymarcException):
+        return None
 
 
 def _read_xml(stream: IO[bytes]) -> Iterator[Read]:
@@ -509,8 +522,9 @@ def _joined(field: Field | None, codes: str) -> str:
 def _clean(text: str) -> str:
     """Without ISBD's trailing punctuation (" /", " :", ";", ",", a full stop after a word,
     not after an initial), the non-sorting marks around "L'" or "The " (NSB/NSE, 0x88 and
-    0x89 or 0x98 and 0x9C), nor doubled spaces."""
-    text = re.sub(r"[\x88\x89\x98\x9c]", "", text)
+    0x89 or 0x98 and 0x9C), nor doubled spaces; composed (NFC), as MARC-8's separate accents
+    are not."""
+    text = unicodedata.normalize("NFC", re.sub(r"[\x88\x89\x98\x9c]", "", text))
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s*[/:;,=]$", "", text).strip()
     return re.sub(r"(?<=[^\W\d_]{2})\.$", "", text)

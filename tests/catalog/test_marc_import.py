@@ -145,3 +145,16 @@ def test_what_was_changed_in_bukve_is_exported_and_the_rest_as_it_came(library: 
     assert [str(f) for f in other.get_fields()] == [
         str(f) for f in originals["fol05731351"].get_fields()
     ]
+
+
+def test_unimarc_in_an_older_character_set_and_marc8_come_in_composed(library: Library) -> None:
+    older = pymarc.Record(to_unicode=False)
+    older.leader = pymarc.Leader("00000nam0 2200000   4500")
+    older.add_field(pymarc.Field("001", data="u1"))
+    older.add_field(pymarc.Field("200", pymarc.Indicators("1", " "),
+                                 [pymarc.Subfield("a", "XZupanXciXc")]))  # fmt: skip
+    data = older.as_marc().replace(b"X", b"\xe9")  # ISO 5426's caron, before its letter
+    report = catalog_import(library=library, stream=io.BytesIO(data), fmt="unimarc")
+    assert report.rejected == []
+    assert Record.objects.get(key="u1").title == "Župančič"  # one code point a letter (NFC)
+    assert record_search(library.pk, "zupancic").total == 1
