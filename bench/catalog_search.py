@@ -119,7 +119,6 @@ def build(n: int, seed: int) -> None:
         cur.execute("DELETE FROM catalog_item WHERE library_id = %s", [library.pk])
         cur.execute("DELETE FROM catalog_record WHERE library_id = %s", [library.pk])
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks: ALTER TABLE next
-        cur.execute("DROP INDEX IF EXISTS catalog_record_search")
         copier = Copier(cur, ["catalog_record", "catalog_item"])
         copier.drop_indexes()
         item_id = item_base
@@ -228,6 +227,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds of the mix")
     parser.add_argument("--show", action="store_true", help="print each query of the 1st round")
+    parser.add_argument("--sample", type=int, help="count and facet at most this many matches "
+                        "(default: bukve.catalog.search.SAMPLE)")  # fmt: skip
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not url.startswith(("postgres://", "postgresql://")):
@@ -246,6 +247,10 @@ def main() -> int:
     else:
         print(f"reusing the {present:,} records in the database (--rebuild to build again)")
     settings.DEBUG = args.show  # the query log, to count each search's queries
+    if args.sample:
+        from bukve.catalog import search
+
+        search.SAMPLE = args.sample
     measure(args.records, args.seed, args.rounds, args.show)
     return 0
 

@@ -3,25 +3,31 @@ among a record's index words, through PostgreSQL's full-text index or SQLite's F
 (bukve.catalog.index), which find the same records because both only compare whole words.
 
 A broad query ("zgodbe", say) matches a tenth of a large catalogue: more records than a
-search can count, sort or read within its time (50 ms at a million records: see
-bench/README.md). So:
+search can count, sort or read within its time (50 ms at a million records on PostgreSQL:
+bench/README.md). So a search reads the matches in the page's order (ORDER: newest first,
+then by title) and stops after SAMPLE of them:
 
-- the page is an exact title first (a query of its own, through the index on title_key),
-  then the newest: the rest in the order of the index catalog_record_order (library, year
-  descending, title, id), which PostgreSQL walks from the top until it has a page when the
-  words are common, and reads through the full-text index and sorts when they are rare;
-- **the total and the facets count at most SAMPLE (1,000) of the matches**, the first ones
-  the database finds (not the best ranked). Up to SAMPLE matches both are exact; beyond,
-  the total is SAMPLE and `Found.more` says more records match ("1,000 or more"), and the
-  facets are those of the SAMPLE records counted, a rough guide rather than a count. Which
-  SAMPLE records those are may differ between PostgreSQL and SQLite (each reads its own
-  index in its own order); the page never does.
+- the page is the records whose title is exactly the query first (a query of its own,
+  through the index on title_key: an exact title has every word of the query), then the
+  first of those SAMPLE that are not;
+- **the total and the facets count at most SAMPLE (300) matches, the first in the page's
+  order.** Up to SAMPLE matches both are exact; beyond, the total is SAMPLE and `Found.more`
+  says that more records match ("300 or more"), and the facets describe the newest
+  SAMPLE matches, not all of them.
+
+On PostgreSQL the first matches in that order come from the index catalog_record_page
+(bukve.catalog.index) without reading the table when the words are common, and through the
+full-text index, then sorted, when they are rare; the planner chooses. It can choose
+wrong: two common words that are seldom together ("svet vojna") look broad and make it walk
+far down the index (over 100 ms at a million records, against 15 ms through the full-text
+index). A page is at most SAMPLE records.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Lookup, Prefetch, QuerySet, TextField
@@ -56,10 +62,10 @@ class Words(BoolLookup):
         return "%s", (query,)
 
     def as_postgresql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        sql = f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, {rhs})"
-        return sql, (*lhs_params, *rhs_params)
+        table = compiler.quote_name_unless_alias(self.lhs.alias)
+        sql = f"{table}.search_vector @@ to_tsquery('simple'::regconfig, {rhs})"  # index.py
+        return sql, rhs_params
 
     def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
         rhs, rhs_params = self.process_rhs(compiler, connection)
@@ -70,9 +76,9 @@ class Words(BoolLookup):
 
 # --- searching --------------------------------------------------------------------------------
 
-SAMPLE = 1_000  # the total and the facets count at most this many matches
+SAMPLE = 300  # the total and the facets count at most this many matches
 FACET_VALUES = 20  # the most frequent values of a facet
-# The order after the exact titles (the index catalog_record_order); the records without a
+# The order after the exact titles (the index catalog_record_page); the records without a
 # year last on both databases.
 ORDER = (F("year").desc(nulls_last=True), "title", "id")
 
@@ -101,39 +107,32 @@ def records_matching(library_id: int, text: str) -> QuerySet[Record]:
     return records.filter(search_text__words=terms)
 
 
-def page(records: QuerySet[Record], text: str, limit: int) -> list[Record]:
-    """The first `limit` of `records` with their copies and branches: those whose title is
-    exactly `text` first, then the newest (ORDER)."""
-    key = title_key(text)
-    copies = Prefetch("items", queryset=Item.objects.select_related("branch"))
-    exact = list(records.filter(title_key=key).order_by(*ORDER).prefetch_related(copies)[:limit])
-    if len(exact) == limit:
-        return exact
-    rest = records.exclude(title_key=key).order_by(*ORDER).prefetch_related(copies)
-    return exact + list(rest[: limit - len(exact)])
+def _with_copies(records: QuerySet[Record]) -> QuerySet[Record]:
+    return records.prefetch_related(
+        Prefetch("items", queryset=Item.objects.select_related("branch"))
+    )
 
 
-def facets(records: QuerySet[Record]) -> tuple[int, bool, dict[str, list[Facet]]]:
-    """How many of `records` there are (at most SAMPLE, and whether there are more) and,
-    among those SAMPLE, how many of each material, language and year, and how many have a
-    copy on the shelf for home loan at each branch."""
-    rows = list(records.order_by().values_list("id", "material", "language", "year")[: SAMPLE + 1])
-    more, rows = len(rows) > SAMPLE, rows[:SAMPLE]
+def facets(rows: list[tuple[int, str, str, str, int | None]]) -> dict[str, list[Facet]]:
+    """How many of the records `rows` (id, title, material, language, year) there are of
+    each material, language and year, and how many have a copy on the shelf for home loan
+    at each branch."""
     result: dict[str, list[Facet]] = {}
-    for column, field in enumerate(("material", "language", "year"), start=1):
+    for column, field in enumerate(("material", "language", "year"), start=2):
         counts = Counter(row[column] for row in rows if row[column] not in ("", None))
         ranked = sorted(counts.items(), key=lambda c: (-c[1], c[0]))[:FACET_VALUES]
         result[field] = [Facet(str(value), n) for value, n in ranked]
-    shelf = Item.objects.filter(
-        record__in=[row[0] for row in rows], status=Item.SHELF, not_for_loan=False
-    )
+    if not rows:
+        return {**result, "available_at": []}
+    ids = [row[0] for row in rows]
+    shelf = Item.objects.filter(record__in=ids, status=Item.SHELF, not_for_loan=False)
     branches = (
         shelf.values_list("branch__code")
         .annotate(n=Count("record", distinct=True))
         .order_by("-n", "branch__code")
     )
     result["available_at"] = [Facet(code, n) for code, n in branches]
-    return len(rows), more, result
+    return result
 
 
 def record_search(
@@ -142,13 +141,24 @@ def record_search(
     """A page of the search: the first `limit` records (with their copies and branches),
     the number found (at most SAMPLE, see the module's notes) and the facets, narrowed by
     `filters` (material, language, year, available_at: a branch code)."""
-    records = records_matching(library_id, text)
+    scope = Record.objects.filter(library=library_id)
     for field, value in (filters or {}).items():
         if field == "available_at":
             shelf = Item.objects.filter(branch__code=value, status=Item.SHELF,
                                         not_for_loan=False)  # fmt: skip
-            records = records.filter(pk__in=shelf.values("record"))
+            scope = scope.filter(pk__in=shelf.values("record"))
         elif field in ("material", "language", "year") and value:
-            records = records.filter(**{field: value})
-    total, more, counted = facets(records)
-    return Found(page(records, text, limit), total, counted, more)
+            scope = scope.filter(**{field: value})
+    terms = query_terms(text)
+    if not terms:
+        return Found([], 0, facets([]))
+    key = title_key(text)
+    exact = list(_with_copies(scope.filter(title_key=key).order_by(*ORDER))[:limit])
+    matching = scope.filter(search_text__words=terms).order_by(*ORDER)
+    fields = ("id", "title", "material", "language", "year")
+    rows = list(matching.values_list(*fields)[: SAMPLE + 1])
+    more, rows = len(rows) > SAMPLE, rows[:SAMPLE]
+    others = (row[0] for row in rows if title_key(row[1])[:500] != key)  # lazily: a page
+    wanted = list(islice(others, limit - len(exact)))
+    rest = _with_copies(Record.objects.filter(pk__in=wanted)).in_bulk() if wanted else {}
+    return Found(exact + [rest[pk] for pk in wanted], len(rows), facets(rows), more)
