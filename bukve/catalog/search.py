@@ -98,13 +98,14 @@ class Found:
 
 
 def records_matching(library_id: int, text: str) -> QuerySet[Record]:
-    """The library's records that every word of `text` matches, in no order; none for a
-    query without words."""
+    """The library's records that every word of `text` matches, newest first (ORDER; the
+    exact titles are not put first: record_search does that); none for a query without
+    words. All of them: for a page, record_search."""
     terms = query_terms(text)
     records = Record.objects.filter(library=library_id)
     if not terms:
         return records.none()
-    return records.filter(search_text__words=terms)
+    return records.filter(search_text__words=terms).order_by(*ORDER)
 
 
 def _with_copies(records: QuerySet[Record]) -> QuerySet[Record]:
