@@ -345,6 +345,7 @@ class FacetOut(Schema):
 
 class RecordsOut(Schema):
     query: str
-    total: int
+    total: int  # the records found, counting at most 300 of them
+    more: bool  # more than `total` records match: narrow the search to see them counted
     results: list[RecordOut]
     facets: dict[str, list[FacetOut]]

@@ -261,6 +261,7 @@ def records(
     return {
         "query": q,
         "total": found.total,
+        "more": found.more,
         "results": [record_out(record) for record in found.records],
         "facets": {name: [vars(f) for f in facets] for name, facets in found.facets.items()},
     }

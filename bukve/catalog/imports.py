@@ -6,12 +6,18 @@ from a hash of its source, so the same record read twice is still one. Copies ar
 barcode (unique in a library): an existing copy is updated (call number, location, price,
 ...), never its circulation status. Records are written in batches, each one transaction;
 a re-run completes an import that stopped half-way.
+
+A matched record or copy is written only when the file changes one of its fields, and then
+only those fields (with who and when): importing the same file again writes nothing but the
+records and copies someone changed in Bukve meanwhile, and its report still counts every
+matched record as updated. (Django's bulk_update, one CASE per field over the batch, took
+about 4 ms of Python per record: 100,000 records took half an hour to import again.)
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -109,7 +115,9 @@ def _store_records(
         r.isbn: r
         for r in Record.objects.filter(library=library, isbn__in=unmatched_isbns).order_by("pk")
     }
-    result, new, changed = [], [], []
+    result: list[tuple[Record, Description]] = []
+    new: list[Record] = []
+    changed: list[tuple[Record | Item, list[str]]] = []
     for key, read in by_key.items():
         description = read.description
         assert description is not None
@@ -118,18 +126,39 @@ def _store_records(
             record = by_isbn.get(description.isbns[0])
         if record is None:
             record = Record(library=library, key=key)
+            _describe(record, description, read.source, fmt, by)
             new.append(record)
         else:
-            changed.append(record)
-        _describe(record, description, read.source, fmt, by)
+            before = _values(record, RECORD_FIELDS)
+            _describe(record, description, read.source, fmt, by)
+            changed.append((record, _changed(before, record, RECORD_FIELDS)))
         result.append((record, description))
     Record.objects.bulk_create(new)
-    Record.objects.bulk_update(
-        changed, [*DESCRIBED, "marc", "marc_format", "updated_by", "updated_at"]
-    )
+    _update(changed)
     report.created += len(new)
     report.updated += len(changed)
     return result
+
+
+def _values(row: Record | Item, fields: list[str]) -> list[object]:
+    return [_comparable(getattr(row, f)) for f in fields]
+
+
+def _comparable(value: object) -> object:
+    return bytes(value) if isinstance(value, memoryview) else value  # bytea comes as a view
+
+
+def _changed(before: list[object], row: Record | Item, fields: list[str]) -> list[str]:
+    """The fields of `row` whose value differs from `before`."""
+    return [f for f, old in zip(fields, before, strict=True) if old != _values(row, [f])[0]]
+
+
+def _update(rows: Sequence[tuple[Record | Item, list[str]]]) -> None:
+    """Write the changed fields of each row, with who and when; one UPDATE a changed row."""
+    for row, fields in rows:
+        if fields:
+            values = {f: getattr(row, f) for f in [*fields, "updated_by_id", "updated_at"]}
+            type(row)._default_manager.filter(pk=row.pk).update(**values)
 
 
 DESCRIBED = [
@@ -138,6 +167,7 @@ DESCRIBED = [
     "classification", "series", "notes", "material", "text_folded", "search_text",
     "title_key",
 ]  # fmt: skip
+RECORD_FIELDS = [*DESCRIBED, "marc", "marc_format"]
 
 
 def _describe(record: Record, d: Description, source: bytes, fmt: str, by: User | None) -> None:
@@ -171,23 +201,27 @@ def _store_copies(
     copies = {c.barcode: (record, c) for record, d in records for c in d.copies}
     found = Item.objects.filter(library=library, barcode__in=list(copies))
     existing = {item.barcode: item for item in found}
-    new, changed = [], []
+    new: list[Item] = []
+    changed: list[tuple[Record | Item, list[str]]] = []
     for barcode, (record, copy) in copies.items():
         item = existing.get(barcode)
+        branch = branches.get(copy.branch.casefold(), default)
         if item is None:
             item = Item(library=library, barcode=barcode[:50], created_by=by)
+            _copy_onto(item, record, copy, branch, by)
             new.append(item)
         else:
-            changed.append(item)
-        _copy_onto(item, record, copy, branches.get(copy.branch.casefold(), default), by)
+            before = _values(item, ITEM_FIELDS)
+            _copy_onto(item, record, copy, branch, by)
+            changed.append((item, _changed(before, item, ITEM_FIELDS)))
     Item.objects.bulk_create(new)
-    Item.objects.bulk_update(changed, COPIED)
+    _update(changed)
     report.copies_created += len(new)
     report.copies_updated += len(changed)
 
 
-COPIED = ["record", "material", "branch", "call_number", "location", "price", "acquired",
-          "not_for_loan", "note", "updated_by", "updated_at"]  # fmt: skip
+ITEM_FIELDS = ["record_id", "material", "branch_id", "call_number", "location", "price",
+               "acquired", "not_for_loan", "note"]  # fmt: skip
 
 
 def _copy_onto(item: Item, record: Record, copy: Copy, branch: Branch, by: User | None) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 
 from bukve.catalog.models import Item, Record
-from bukve.catalog.search import Facet, facets, records_matching
+from bukve.catalog.search import Facet, narrowed, page_of, record_search
 from bukve.catalog.words import MAX_QUERY_WORDS
 from bukve.folding import NEAR_FROM, fold, near
 from bukve.libraries.models import Branch, Library
@@ -96,6 +96,7 @@ class CataloguePage:
     pages: int = 1
     near: bool = False  # nothing matched every word: these are one typing slip away
     filters: dict[str, str] = field(default_factory=dict)
+    more: bool = False  # more records match than `total` counts (bukve.catalog.search)
 
     def __iter__(self) -> Iterator[Record]:
         return iter(h.record for h in self.hits)
@@ -140,18 +141,6 @@ def records_near(library_id: int, text: str) -> QuerySet[Record]:
     return records.order_by("title", "author", "id")
 
 
-def _narrowed(records: QuerySet[Record], filters: dict[str, str]) -> QuerySet[Record]:
-    for name, value in filters.items():
-        if name == "available_at":
-            shelf = Item.objects.filter(
-                branch__code=value, status=Item.SHELF, not_for_loan=False
-            ).values("record")
-            records = records.filter(id__in=shelf)
-        elif name in ("material", "language", "year"):
-            records = records.filter(**{name: value})
-    return records
-
-
 def catalogue_find(
     library_id: int,
     text: str,
@@ -166,24 +155,25 @@ def catalogue_find(
     every word, the titles and authors one typing slip away. A few queries, whatever the
     page holds: the count, the facets, the page with its copies and their branches."""
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
-    records = _narrowed(records_matching(library_id, text), filters)
-    total = records.count()
-    slips = total == 0 and not records_matching(library_id, text).exists()
+    start = (max(page, 1) - 1) * per_page
+    found = record_search(library_id, text, limit=per_page, offset=start, filters=filters,
+                          copies=_copies())  # fmt: skip
+    slips = found.total == 0 and record_search(library_id, text, limit=1).total == 0
     if slips:
-        records = _narrowed(records_near(library_id, text), filters)
-        total = records.count()
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    start = (page - 1) * per_page
-    found = list(records.prefetch_related(_copies())[start : start + per_page])
+        near = narrowed(records_near(library_id, text), filters)
+        found = page_of(near, limit=per_page, offset=start, copies=_copies())
+    pages = max(1, -(-found.total // per_page))
+    if found.total and not found.records and page > pages:  # past the end: the last page
+        return catalogue_find(library_id, text, filters=filters, page=pages, per_page=per_page)
     return CataloguePage(
-        hits=[_hit(r) for r in found],
-        total=total,
-        facets=facets(records) if total else {},
-        page=page,
+        hits=[_hit(r) for r in found.records],
+        total=found.total,
+        facets=found.facets if found.total else {},
+        page=min(max(page, 1), pages),
         pages=pages,
-        near=slips and total > 0,
+        near=slips and found.total > 0,
         filters=filters,
+        more=found.more,
     )
 
 

@@ -158,3 +158,34 @@ def test_unimarc_in_an_older_character_set_and_marc8_come_in_composed(library: L
     assert report.rejected == []
     assert Record.objects.get(key="u1").title == "Župančič"  # one code point a letter (NFC)
     assert record_search(library.pk, "zupancic").total == 1
+
+
+def test_importing_again_writes_only_what_the_file_changes(library: Library) -> None:
+    _import(library, "test.dat")
+    perl = Record.objects.get(key="fol05865967")
+    Record.objects.filter(pk=perl.pk).update(title="Changed")
+    untouched = Record.objects.exclude(pk=perl.pk).values_list("pk", "updated_at")
+    before = dict(untouched)
+    report = _import(library, "test.dat")
+    assert (report.created, report.updated) == (0, 10)  # matched: counted as updated
+    perl.refresh_from_db()
+    assert perl.title == "Programming Perl" and perl.updated_at > perl.created_at
+    assert dict(untouched) == before  # the file changes nothing of them: not written
+
+
+def test_importing_again_puts_a_copy_back_as_the_file_says(library: Library) -> None:
+    record = pymarc.Record(force_utf8=True)
+    record.leader = pymarc.Leader("00000nam a2200000 a 4500")
+    record.add_field(
+        pymarc.Field("001", data="sl-2"),
+        pymarc.Field("245", pymarc.Indicators("1", "0"), [pymarc.Subfield("a", "Alamut")]),
+        pymarc.Field("952", pymarc.Indicators(" ", " "),
+                     [pymarc.Subfield("a", "east"), pymarc.Subfield("p", "TST0002"),
+                      pymarc.Subfield("o", "821.163.6 BARTOL V.")]),
+    )  # fmt: skip
+    data = record.as_marc()
+    catalog_import(library=library, stream=io.BytesIO(data), fmt="marc21")
+    Item.objects.filter(barcode="TST0002").update(call_number="X", status=Item.LOAN)
+    catalog_import(library=library, stream=io.BytesIO(data), fmt="marc21")
+    item = Item.objects.get(barcode="TST0002")
+    assert (item.call_number, item.status) == ("821.163.6 BARTOL V.", Item.LOAN)

@@ -68,3 +68,30 @@ def test_changed_and_deleted_records_leave_the_index(library: Library) -> None:
     assert _titles(library, "gospoda") == ["Jara gospoda"]
     record.delete()
     assert _titles(library, "gospoda") == []
+
+
+def test_the_total_and_facets_count_at_most_a_sample(library: Library, monkeypatch) -> None:
+    for n in range(5):
+        _record(library, str(n), f"Knjiga {n}", year=2000 + n, language="slv")
+    found = record_search(library.pk, "knjiga")
+    assert (found.total, found.more) == (5, False)
+    assert found.facets["language"][0].count == 5
+    monkeypatch.setattr("bukve.catalog.search.SAMPLE", 3)
+    found = record_search(library.pk, "knjiga", limit=2)
+    assert (found.total, found.more) == (3, True)  # 3 or more
+    assert found.facets["language"][0].count == 3  # among the 3 counted: the newest
+    assert {f.value for f in found.facets["year"]} == {"2004", "2003", "2002"}
+    assert [r.year for r in found.records] == [2004, 2003]
+
+
+def test_the_records_without_a_year_come_last_on_both_databases(library: Library) -> None:
+    _record(library, "1", "Knjiga brez leta")
+    _record(library, "2", "Knjiga stara", year=1950)
+    _record(library, "3", "Knjiga nova", year=2020)
+    _record(library, "4", "Knjiga", year=1900)
+    assert _titles(library, "knjiga") == [
+        "Knjiga",  # the exact title first
+        "Knjiga nova",
+        "Knjiga stara",
+        "Knjiga brez leta",
+    ]
