@@ -11,7 +11,7 @@ from bukve import cli
 @pytest.fixture
 def bukve(monkeypatch, capsys):
     """Run the `bukve` command in this process, on the test database (migrated already)."""
-    monkeypatch.setattr(cli, "_migrate", lambda: None)
+    monkeypatch.setattr(cli, "migrate", lambda: None)
 
     def run(*args: str) -> tuple[int, str, str]:
         code = cli.main(list(args))
