@@ -41,6 +41,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +51,7 @@ from xml.etree import ElementTree
 
 import pymarc
 from pymarc import Field, Record, Subfield
+from pymarc.exceptions import BadSubfieldCodeWarning
 
 FORMATS = ("marc21", "unimarc", "marcxml")
 
@@ -145,6 +147,12 @@ def read_file(stream: IO[bytes], fmt: str) -> Iterator[Read]:
 
 
 def _read_iso2709(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
+    with warnings.catch_warnings():  # pymarc warns of what it mends (a bad subfield code)
+        warnings.simplefilter("ignore", BadSubfieldCodeWarning)
+        yield from _read_records(stream, unimarc)
+
+
+def _read_records(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
     # UNIMARC has no MARC-8: its character set is in 100 $a; COBISS exports UTF-8.
     reader = pymarc.MARCReader(
         cast(BinaryIO, stream),
