@@ -28,7 +28,9 @@ def api_token_create(*, staff: Staff, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not 0 < len(name) <= ApiToken.NAME_LENGTH:
         raise ValueError(f"a token needs a name of 1 to {ApiToken.NAME_LENGTH} characters")
-    key = secrets.token_urlsafe(32)
+    key = "-"
+    while key.startswith("-"):  # a prefix "-abc..." would read as an option: `token revoke`
+        key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         staff=staff, name=name, key_hash=_hash(key), prefix=key[:PREFIX_LENGTH]
     )
