@@ -30,7 +30,7 @@ from bukve.api.models import ApiToken
 from bukve.api.services import api_token_authenticate
 from bukve.catalog.models import Item, Record
 from bukve.catalog.search import record_search
-from bukve.catalog.selectors import item_by_barcode
+from bukve.catalog.selectors import copy_available, item_by_barcode
 from bukve.circulation.fines import fine_explain
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.selectors import (
@@ -297,10 +297,6 @@ def record_out(record: Record) -> dict[str, Any]:
 
 RECORD_FIELDS = ("id", "key", "title", "subtitle", "author", "year", "isbn", "publisher",
                  "language", "material", "subjects", "series", "classification")  # fmt: skip
-
-
-def copy_available(copy: Item) -> bool:
-    return copy.status == Item.SHELF and not copy.not_for_loan
 
 
 # --- circulation -----------------------------------------------------------------------------
