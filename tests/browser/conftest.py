@@ -44,6 +44,40 @@ def browser():
         browser.close()
 
 
+def screen_context(
+    browser, live_server, *, screen: str = "desktop", language: str = "sl", javascript: bool = True
+):
+    """A browser context of a desk's or a phone's screen size, in the language chosen with the
+    switcher (the browser's own is not asked)."""
+    phone = screen == "phone"
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
+        locale="sl-SI",
+        device_scale_factor=2 if phone else 1,
+        java_script_enabled=javascript,
+    )
+    from django.conf import settings
+
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    return context
+
+
+def desk_login(page, url: str, username: str, password: str) -> None:
+    """Log in at the desk with the keyboard only: the cursor waits in the login field (typing
+    before the page has focused it would go nowhere), then Tab and Enter."""
+    from playwright.sync_api import expect
+
+    page.goto(url + "/desk/")
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh page (phone-sized for the portal tests: mark them with `phone`), with

@@ -7,12 +7,11 @@ in English."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 
 from bukve.catalog.models import Item
 from bukve.libraries.models import Staff
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, desk_login, screen_context
 
 TEXT = {
     "sl": {"added": "izvod dodan v enoti", "taken": "Drug izvod knjižnice že ima to inventarno",
@@ -44,15 +43,7 @@ def test_a_cataloguer_adds_copies_by_scanning_and_prints_a_label(
     from playwright.sync_api import expect
 
     # given: a browser of the desk's screen size, in the language chosen with the switcher
-    phone = screen == "phone"
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
-        locale="sl-SI",
-        device_scale_factor=2 if phone else 1,
-    )
-    context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-    )
+    context = screen_context(browser, live_server, screen=screen, language=language)
     page = context.new_page()
     page.set_default_timeout(10_000)
     text = TEXT[language]
@@ -73,10 +64,7 @@ def test_a_cataloguer_adds_copies_by_scanning_and_prints_a_label(
 
     try:
         # when: she logs in with the keyboard and opens the catalogue from the navigation
-        page.goto(live_server.url + "/desk/")
-        keyboard.type("mojca")
-        keyboard.press("Tab")
-        enter("knjiznica-2026")
+        desk_login(page, live_server.url, "mojca", "knjiznica-2026")
         page.get_by_role("navigation").get_by_role(
             "link", name="Katalog" if language == "sl" else "Catalogue"
         ).click()

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import formats, timezone
 
 from bukve.circulation.models import Loan
 from bukve.libraries.models import Staff
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, desk_login, screen_context
 
 BOOKS = ["40001", "40002", "40003", "40004", "40005"]
 CARDS = ["TO0042", "TO0043", "TO0044", "TO0045", "TO0046"]
@@ -62,16 +61,7 @@ def test_five_scans_in_a_row_with_the_keyboard_only(
     browser, live_server, tolmin_desk, screen, language
 ):
     # given: a browser of the desk's screen size and language
-    phone = screen == "phone"
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
-        locale="sl-SI",
-        device_scale_factor=2 if phone else 1,
-    )
-    # the language chosen with the switcher (the browser's own is not asked)
-    context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-    )
+    context = screen_context(browser, live_server, screen=screen, language=language)
     page = context.new_page()
     page.set_default_timeout(10_000)
     text = TEXT[language]
@@ -96,13 +86,7 @@ def test_five_scans_in_a_row_with_the_keyboard_only(
 
     try:
         # when: the librarian logs in, with the keyboard only
-        page.goto(live_server.url + "/desk/")
-        expect(page.locator("#id_username")).to_be_focused()
-        keyboard.type("mojca")
-        keyboard.press("Tab")
-        keyboard.type("knjiznica-2026")
-        with page.expect_navigation():
-            keyboard.press("Enter")
+        desk_login(page, live_server.url, "mojca", "knjiznica-2026")
 
         # then: the cursor is in the member search
         expect(page.locator("#id_q")).to_be_focused()
@@ -193,20 +177,10 @@ def test_five_scans_in_a_row_with_the_keyboard_only(
 
 
 def _login(browser, live_server, *, javascript: bool = True):
-    from playwright.sync_api import expect
-
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="sl-SI", java_script_enabled=javascript
-    )
+    context = screen_context(browser, live_server, javascript=javascript)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(live_server.url + "/desk/")
-    expect(page.locator("#id_username")).to_be_focused()
-    page.keyboard.type("mojca")
-    page.keyboard.press("Tab")
-    page.keyboard.type("knjiznica-2026")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    desk_login(page, live_server.url, "mojca", "knjiznica-2026")
     return context, page
 
 
