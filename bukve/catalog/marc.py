@@ -17,7 +17,7 @@ ISBNs, all):
     year                264/260 $c, else 008/07-10      210/214 $d, else 100 $a/9-12
     ISBN, ISSN          020 $a, 022 $a                  010 $a, 011 $a
     language            041 $a, else 008/35-37          101 $a
-    subjects            600-655 $a $x $y $z             600-608 $a $x $y $z
+    subjects            600-655 $a $v $x $y $z          600-608 $a $j $x $y $z
     classification      080 $a (UDC), else 082 $a       675 $a (UDC)
     series              490 $a, else 830 $a             225 $a, else 410 $a
     notes               500 $a                          300 $a
@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import IO, BinaryIO, cast
+from typing import IO
 from xml.etree import ElementTree
 
 import pymarc
@@ -54,6 +54,7 @@ from pymarc import Field, Record, Subfield
 from pymarc.exceptions import BadSubfieldCodeWarning
 
 FORMATS = ("marc21", "unimarc", "marcxml")
+_TERMINATOR = b"\x1d"
 
 # leader/06 (type of record) and /07 (bibliographic level) to Bukve's materials
 _TYPES = {
@@ -153,27 +154,49 @@ def _read_iso2709(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
 
 
 def _read_records(stream: IO[bytes], unimarc: bool) -> Iterator[Read]:
-    # UNIMARC has no MARC-8: its character set is in 100 $a; COBISS exports UTF-8.
-    reader = pymarc.MARCReader(
-        cast(BinaryIO, stream),
-        to_unicode=True,
-        force_utf8=unimarc,
-        utf8_handling="strict",
-        permissive=True,
-    )
     position = 0
-    for record in reader:
-        chunk = bytes(reader.current_chunk or b"")
-        if record is None and not chunk.strip():
-            continue  # the line end some files have after the last record
+    for chunk in _chunks(stream):
+        if not chunk.strip(b" \t\r\n\x1d"):
+            continue  # the line end some files have after a record
+        chunk = chunk.lstrip(b" \t\r\n")
         position += 1
-        if record is None and unimarc and isinstance(reader.current_exception, ValueError):
-            record = _older_unimarc(chunk)
+        record, reason = _record_of(chunk, unimarc)
         if record is None:
-            reason = _reason(reader.current_exception)
             yield Read(position, None, chunk, reason, _control_number_of(chunk))
-            continue
-        yield _described(position, record, chunk, unimarc)
+        else:
+            yield _described(position, record, chunk, unimarc)
+
+
+def _chunks(stream: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """The records of an ISO 2709 stream, each up to and with its record terminator (the
+    last one also without it, when the file is cut short). Split on the terminator, not on
+    the length in the leader: a record whose length is wrong then can't swallow the ones
+    after it."""
+    rest = b""
+    while block := stream.read(size):
+        rest += block
+        *records, rest = rest.split(_TERMINATOR)
+        for record in records:
+            yield record + _TERMINATOR
+    if rest:
+        yield rest
+
+
+def _record_of(chunk: bytes, unimarc: bool) -> tuple[Record | None, str]:
+    """The record in `chunk`, or None and why it can't be read."""
+    if not chunk.endswith(_TERMINATOR):
+        return None, "the file ends inside this record (no record terminator)"
+    if not chunk[:5].isdigit():
+        return None, "no record here: its leader does not begin with a record length"
+    if (length := int(chunk[:5])) != len(chunk):
+        return None, f"its leader gives a length of {length} bytes, it has {len(chunk)}"
+    # UNIMARC has no MARC-8: its character set is in 100 $a; COBISS exports UTF-8.
+    try:
+        return Record(data=chunk, to_unicode=True, force_utf8=unimarc, utf8_handling="strict"), ""
+    except (ValueError, IndexError, KeyError, pymarc.PymarcException) as exc:
+        if unimarc and isinstance(exc, ValueError) and (older := _older_unimarc(chunk)):
+            return older, ""
+        return None, _reason(exc)
 
 
 def _older_unimarc(chunk: bytes) -> Record | None:
@@ -279,7 +302,7 @@ def marc21_description(record: Record) -> Description:
         isbns=_unique(_isbn(f.get("a", "")) for f in record.get_fields("020")),
         issn=_clean(_sub(_first(record, "022"), "a")),
         language=(_sub(_first(record, "041"), "a") or fixed[35:38]).strip()[:3],
-        subjects=_unique(_subject(f) for f in record.get_fields(*subject_tags)),
+        subjects=_unique(_subject(f, "avxyz") for f in record.get_fields(*subject_tags)),
         classification=_clean(_sub(_first(record, "080") or _first(record, "082"), "a")),
         series=_clean(_sub(_first(record, "490") or _first(record, "830"), "a")),
         notes=" ".join(_clean(f.get("a", "")) for f in record.get_fields("500")).strip(),
@@ -328,7 +351,7 @@ def unimarc_description(record: Record) -> Description:
         isbns=_unique(_isbn(f.get("a", "")) for f in record.get_fields("010")),
         issn=_clean(_sub(_first(record, "011"), "a")),
         language=_sub(_first(record, "101"), "a").strip()[:3],
-        subjects=_unique(_subject(f) for f in record.get_fields(*subject_tags)),
+        subjects=_unique(_subject(f, "ajxyz") for f in record.get_fields(*subject_tags)),
         classification=_clean(_sub(_first(record, "675"), "a")),
         series=_clean(_sub(_first(record, "225") or _first(record, "410"), "a")),
         notes=" ".join(_clean(f.get("a", "")) for f in record.get_fields("300")).strip(),
@@ -538,8 +561,8 @@ def _clean(text: str) -> str:
     return re.sub(r"(?<=[^\W\d_]{2})\.$", "", text)
 
 
-def _subject(field: Field) -> str:
-    return " -- ".join(_clean(v) for v in _values(field, "axyz") if _clean(v))
+def _subject(field: Field, codes: str) -> str:
+    return " -- ".join(_clean(v) for v in _values(field, codes) if _clean(v))
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -72,7 +72,7 @@ def _catalog_import(args: argparse.Namespace) -> int:
     for read in report.rejected:
         number = f" ({read.control_number})" if read.control_number else ""
         print(f"{args.file}: record {read.position}{number}: {read.reason}", file=sys.stderr)
-    print(f"{library.code}: {report.read} records read ({fmt}): {report.created} new, "
+    print(f"{library.code}: {_records(report.read)} read ({fmt}): {report.created} new, "
           f"{report.updated} updated, {len(report.rejected)} rejected; copies: "
           f"{report.copies_created} new, {report.copies_updated} updated")  # fmt: skip
     return 1 if report.rejected else 0
@@ -94,5 +94,9 @@ def _catalog_export(args: argparse.Namespace) -> int:
     finally:
         if args.output:
             out.close()
-    print(f"{library.code}: {count} records written ({args.format})", file=sys.stderr)
+    print(f"{library.code}: {_records(count)} written ({args.format})", file=sys.stderr)
     return 0
+
+
+def _records(count: int) -> str:
+    return f"{count} record" if count == 1 else f"{count} records"

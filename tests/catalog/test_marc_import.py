@@ -82,6 +82,31 @@ def test_broken_records_are_named_and_the_good_ones_imported(library: Library) -
     assert all(r.reason for r in report.rejected)
 
 
+def test_a_record_with_a_wrong_length_garbage_or_a_cut_end_loses_no_other_record(
+    library: Library,
+) -> None:
+    # given: five good records, and between them one whose leader gives a wrong length (it
+    # would swallow the rest of the file if read by that length), bytes that are no record,
+    # and at the end a record cut in half
+    records = (DATA / "test.dat").read_bytes().split(b"\x1d")[:6]
+    wrong_length = b"99999" + records[1][5:]
+    broken = b"\x1d".join(
+        [records[0], wrong_length, b"no record at all", *records[2:5], records[5][:200]]
+    )
+    # when: it is imported
+    report = catalog_import(library=library, stream=io.BytesIO(broken), fmt="marc21")
+    # then: the four good records are in, the three others named with their position
+    assert (report.read, report.created) == (7, 4)
+    rejected = {r.position: r.reason for r in report.rejected}
+    assert sorted(rejected) == [2, 3, 7]
+    assert "99999" in rejected[2] and "leader" in rejected[3] and "ends inside" in rejected[7]
+    assert report.rejected[0].control_number == _control(records[1])
+
+
+def _control(chunk: bytes) -> str:
+    return pymarc.Record(chunk + b"\x1d")["001"].data.strip()
+
+
 def test_copies_come_from_koha_holdings_and_go_out_again(library: Library) -> None:
     record = pymarc.Record(force_utf8=True)
     record.leader = pymarc.Leader("00000nam a2200000 a 4500")
