@@ -91,8 +91,9 @@ def test_anyone_searches_the_catalogue_on_a_phone_and_a_desktop(page, tolmin):
     page.get_by_role("link", name="any").click()
     expect(page.locator(".catalogue-hit")).to_have_count(2)
     facets = page.locator(".facets").bounding_box()
-    results = page.locator(".catalogue-results").bounding_box()
+    results = page.locator(".catalogue-hits").bounding_box()
     assert facets and results and facets["x"] + facets["width"] <= results["x"]  # side by side
+    assert results["width"] > 640  # the results fill the rest of the line
     page.shot("results-desktop-en")
 
     # when: the reader follows "log in to reserve"
