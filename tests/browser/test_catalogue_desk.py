@@ -14,7 +14,7 @@ from bukve.libraries.models import Staff
 from tests.browser.conftest import SCREENSHOTS, desk_login, screen_context
 
 TEXT = {
-    "sl": {"added": "izvod dodan v enoti", "taken": "Drug izvod knjižnice že ima to inventarno",
+    "sl": {"added": "izvod dodan v enoti", "taken": "Drug izvod knjižnice že ima to črtno kodo",
            "label": "Nalepka za hrbet", "print": "Natisni nalepko", "found": "Najden 1 zapis"},
     "en": {"added": "copy added at", "taken": "Another copy of the library has this barcode",
            "label": "Spine label", "print": "Print the label", "found": "1 record found"},
