@@ -44,11 +44,20 @@ def browser():
         browser.close()
 
 
-def screen_context(
-    browser, live_server, *, screen: str = "desktop", language: str = "sl", javascript: bool = True
+def screen_page(
+    browser,
+    live_server,
+    name: str,
+    *,
+    screen: str = "desktop",
+    language: str | None = None,
+    javascript: bool = True,
 ):
-    """A browser context of a desk's or a phone's screen size, in the language chosen with the
-    switcher (the browser's own is not asked)."""
+    """A fresh page of a desk's or a phone's screen size, in `language` as if chosen with the
+    switcher (else the browser's, Slovenian), with `page.shot(what)` to save a screenshot
+    named after `name`, `page.go(path)` to open a path of the app and `page.enter(text)` to
+    type (or scan) and press Enter, waiting for the page that answers. Close it with
+    `page.context.close()`."""
     phone = screen == "phone"
     context = browser.new_context(
         viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
@@ -56,50 +65,48 @@ def screen_context(
         device_scale_factor=2 if phone else 1,
         java_script_enabled=javascript,
     )
-    from django.conf import settings
+    if language:
+        from django.conf import settings
 
-    context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-    )
-    return context
+        cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
+        context.add_cookies([cookie])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = iter(range(1, 100))
+
+    def shot(what: str) -> Path:
+        path = SCREENSHOTS / f"{name}-{next(shots):02d}-{what}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    def enter(text: str) -> None:
+        page.keyboard.type(text)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    page.shot, page.enter = shot, enter
+    page.go = lambda path: page.goto(live_server.url + path)
+    return page
 
 
-def desk_login(page, url: str, username: str, password: str) -> None:
+def desk_login(page, username: str, password: str) -> None:
     """Log in at the desk with the keyboard only: the cursor waits in the login field (typing
     before the page has focused it would go nowhere), then Tab and Enter."""
     from playwright.sync_api import expect
 
-    page.goto(url + "/desk/")
+    page.go("/desk/")
     expect(page.locator("#id_username")).to_be_focused()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    page.enter(password)
 
 
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh page (phone-sized for the portal tests: mark them with `phone`), with
-    `page.shot(name)` to save a screenshot and `page.go(path)` to open a path of the app."""
+    """A fresh page (screen_page; phone-sized for the portal tests: mark them with `phone`)."""
     phone = request.node.get_closest_marker("phone") is not None
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
-        locale="sl-SI",
-        device_scale_factor=2 if phone else 1,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    test = re.sub(r"\W+", "-", request.node.name).strip("-")
-    shots = iter(range(1, 100))
-
-    def shot(name: str) -> Path:
-        path = SCREENSHOTS / f"{test}-{next(shots):02d}-{name}.png"
-        page.screenshot(path=path, full_page=True)
-        return path
-
-    page.shot = shot
-    page.go = lambda path: page.goto(live_server.url + path)
+    name = re.sub(r"\W+", "-", request.node.name).strip("-")
+    page = screen_page(browser, live_server, name, screen="phone" if phone else "desktop")
     yield page
-    context.close()
+    page.context.close()

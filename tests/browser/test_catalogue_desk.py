@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from bukve.catalog.models import Item
 from bukve.libraries.models import Staff
-from tests.browser.conftest import SCREENSHOTS, desk_login, screen_context
+from tests.browser.conftest import desk_login, screen_page
 
 TEXT = {
     "sl": {"added": "izvod dodan v enoti", "taken": "Drug izvod knjižnice že ima to črtno kodo",
@@ -43,28 +43,14 @@ def test_a_cataloguer_adds_copies_by_scanning_and_prints_a_label(
     from playwright.sync_api import expect
 
     # given: a browser of the desk's screen size, in the language chosen with the switcher
-    context = screen_context(browser, live_server, screen=screen, language=language)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    name = f"catalogue-desk-{screen}-{language}"
+    page = screen_page(browser, live_server, name, screen=screen, language=language)
     text = TEXT[language]
-    shots = iter(range(1, 100))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def shot(name: str) -> None:
-        path = SCREENSHOTS / f"catalogue-desk-{screen}-{language}-{next(shots):02d}-{name}.png"
-        page.screenshot(path=path, full_page=True)
-
-    keyboard = page.keyboard
-
-    def enter(code: str) -> None:
-        """Type (or scan) a code and Enter; the page that answers is loaded."""
-        keyboard.type(code)
-        with page.expect_navigation():
-            keyboard.press("Enter")
+    keyboard, shot, enter = page.keyboard, page.shot, page.enter
 
     try:
         # when: she logs in with the keyboard and opens the catalogue from the navigation
-        desk_login(page, live_server.url, "mojca", "knjiznica-2026")
+        desk_login(page, "mojca", "knjiznica-2026")
         page.get_by_role("navigation").get_by_role(
             "link", name="Katalog" if language == "sl" else "Catalogue"
         ).click()
@@ -123,4 +109,4 @@ def test_a_cataloguer_adds_copies_by_scanning_and_prints_a_label(
         shot("label-printed")
         expect(page.locator(".spine-library")).to_have_text(tolmin_catalogue.name)
     finally:
-        context.close()
+        page.context.close()

@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 
 from bukve.circulation.models import Loan
 from bukve.libraries.models import Staff
-from tests.browser.conftest import SCREENSHOTS, desk_login, screen_context
+from tests.browser.conftest import desk_login, screen_page
 
 BOOKS = ["40001", "40002", "40003", "40004", "40005"]
 CARDS = ["TO0042", "TO0043", "TO0044", "TO0045", "TO0046"]
@@ -61,32 +61,21 @@ def test_five_scans_in_a_row_with_the_keyboard_only(
     browser, live_server, tolmin_desk, screen, language
 ):
     # given: a browser of the desk's screen size and language
-    context = screen_context(browser, live_server, screen=screen, language=language)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    name = f"desk-scanning-{screen}-{language}"
+    page = screen_page(browser, live_server, name, screen=screen, language=language)
     text = TEXT[language]
-    shots = iter(range(1, 100))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    keyboard = page.keyboard
+    scan = page.enter  # what a scanner does: the code, then Enter
 
     def shot(name: str) -> None:
         """The whole page, and what the screen shows (where the cursor is)."""
-        path = SCREENSHOTS / f"desk-scanning-{screen}-{language}-{next(shots):02d}-{name}.png"
-        page.screenshot(path=path, full_page=True)
-        page.screenshot(path=path.with_suffix(".screen.png"))
-
-    keyboard = page.keyboard
-
-    def scan(code: str) -> None:
-        """What a scanner does: the code, then Enter; the page that answers is loaded."""
-        keyboard.type(code)
-        with page.expect_navigation():
-            keyboard.press("Enter")
+        page.screenshot(path=page.shot(name).with_suffix(".screen.png"))
 
     from playwright.sync_api import expect
 
     try:
         # when: the librarian logs in, with the keyboard only
-        desk_login(page, live_server.url, "mojca", "knjiznica-2026")
+        desk_login(page, "mojca", "knjiznica-2026")
 
         # then: the cursor is in the member search
         expect(page.locator("#id_q")).to_be_focused()
@@ -173,15 +162,13 @@ def test_five_scans_in_a_row_with_the_keyboard_only(
             assert re.search(r"/desk/members/\d+/$", page.url), page.url
         shot("member-found")
     finally:
-        context.close()
+        page.context.close()
 
 
 def _login(browser, live_server, *, javascript: bool = True):
-    context = screen_context(browser, live_server, javascript=javascript)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    desk_login(page, live_server.url, "mojca", "knjiznica-2026")
-    return context, page
+    page = screen_page(browser, live_server, "desk-scanning", javascript=javascript)
+    desk_login(page, "mojca", "knjiznica-2026")
+    return page.context, page
 
 
 def test_scanning_works_without_javascript(browser, live_server, tolmin_desk):
