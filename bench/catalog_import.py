@@ -40,7 +40,7 @@ LIBRARY = "velenje"
 
 
 def _marc_chunk(job: tuple[int, int, int]) -> bytes:
-    from bukve.catalog.marc import marc21_record  # in the worker, after Django's setup
+    from bukve.catalog.marc_write import marc21_record  # in the worker, after Django's setup
 
     first, count, seed = job
     return b"".join(marc21_record(d).as_marc() for d in descriptions(first, count, seed))

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from bukve.catalog import marc
+from bukve.catalog import marc, marc_write
 from bukve.catalog.marc import Copy, Description, Read
 from bukve.catalog.models import Item, Record
 from bukve.libraries.models import Branch, Library
@@ -245,7 +245,7 @@ def catalog_export(*, library: Library, fmt: str, stream: IO[bytes]) -> int:
     MARCXML (`fmt`); returns how many records."""
     if fmt not in ("marc21", "marcxml"):
         raise ValueError(f"unknown format {fmt!r}")
-    write = marc.write_marcxml if fmt == "marcxml" else marc.write_marc21
+    write = marc_write.write_marcxml if fmt == "marcxml" else marc_write.write_marc21
     return write(_exported(library), stream)
 
 
@@ -257,8 +257,9 @@ def _exported(library: Library) -> Iterator[pymarc.Record]:
         for item in items.filter(record__in=chunk).exclude(status=Item.WITHDRAWN):
             copies.setdefault(item.record_id, []).append(copy_of(item))
         for record in records.filter(pk__in=chunk):
-            source = marc.source_record(bytes(record.marc), record.marc_format)
-            yield marc.marc21_record(description_of(record, copies.get(record.pk, [])), source)
+            source = marc_write.source_record(bytes(record.marc), record.marc_format)
+            description = description_of(record, copies.get(record.pk, []))
+            yield marc_write.marc21_record(description, source)
 
 
 def _chunks(pks: QuerySet[Record, int], size: int) -> Iterator[list[int]]:

@@ -95,3 +95,32 @@ def test_the_records_without_a_year_come_last_on_both_databases(library: Library
         "Knjiga stara",
         "Knjiga brez leta",
     ]
+
+
+def test_a_broad_search_gives_the_newest_matches_and_says_more_match(library: Library) -> None:
+    # given: 1,200 records, "ljubezen" in the newest 800, "vojna" in the oldest 800, so both
+    # words are common and together only in the middle 400, where PostgreSQL's planner,
+    # taking matches as spread evenly, does not expect them
+    from django.db import connection
+
+    Record.objects.bulk_create(
+        Record(library=library, key=str(n), year=1000 + n // 3,
+               title=f"Zgodba {n:04} {'ljubezen' if n >= 400 else ''} {'vojna' if n < 800 else ''}")
+        for n in range(1200)
+    )  # fmt: skip
+    for record in Record.objects.filter(library=library):
+        record.save()  # the index words
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE catalog_record")
+    # when: both words are searched, and one alone
+    both = record_search(library.pk, "ljubezen vojna", limit=500)
+    one = record_search(library.pk, "vojna", limit=500)
+
+    # then: the newest 300 matches in the page's order, and that more match
+    def newest(numbers: range) -> list[str]:
+        return [str(n) for n in sorted(numbers, key=lambda n: (-(n // 3), n))][:300]
+
+    assert [r.key for r in both.records] == newest(range(400, 800))
+    assert (both.total, both.more) == (300, True)
+    assert [r.key for r in one.records] == newest(range(800))
