@@ -45,6 +45,18 @@ def isbn_digits(text: str) -> list[str]:
     return [re.sub(r"[^\dX]", "", m.upper()) for m in _ISBN.findall(text)]
 
 
+def isbn_forms(isbn: str) -> tuple[str, ...]:
+    """An ISBN's digits as the index keeps them: an ISBN-10 also as the ISBN-13 that the
+    book's barcode says (978, its first nine digits, a new check digit), so that either
+    finds a record that has the other."""
+    digits = isbn.lower()
+    if len(digits) != 10:
+        return (digits,)
+    core = "978" + digits[:9]
+    check = -sum((3 if n % 2 else 1) * int(c) for n, c in enumerate(core)) % 10
+    return digits, f"{core}{check}"
+
+
 def index_text(texts: Iterable[str], isbns: Iterable[str] = ()) -> str:
     """The index words of a record's texts and ISBNs, each once, in a stable order."""
     seen: dict[str, None] = {}
@@ -53,14 +65,15 @@ def index_text(texts: Iterable[str], isbns: Iterable[str] = ()) -> str:
             for form in forms(word):
                 seen[form] = None
     for isbn in isbns:
-        seen[fold(isbn)] = None
+        seen.update(dict.fromkeys(isbn_forms(isbn)))
     return " ".join(seen)
 
 
 def query_terms(text: str) -> list[tuple[str, ...]]:
     """For each word of a query, the forms any of which may match: [("knjigami", "knjiga"),
-    ...]. An ISBN typed with hyphens is one word; at most MAX_QUERY_WORDS words count."""
-    terms: list[tuple[str, ...]] = [(isbn.lower(),) for isbn in isbn_digits(text)]
+    ...]. An ISBN typed with hyphens is one word (an ISBN-10 also matches its ISBN-13); at
+    most MAX_QUERY_WORDS words count."""
+    terms = [isbn_forms(isbn) for isbn in isbn_digits(text)]
     rest = _ISBN.sub(" ", text)
     for word in _words(rest)[: MAX_QUERY_WORDS - len(terms)]:
         term = forms(word)

@@ -53,6 +53,16 @@ def test_isbn_with_or_without_hyphens(library: Library) -> None:
     assert _titles(library, "9789610123456") == ["Alamut"]
 
 
+def test_an_isbn_10_and_its_isbn_13_find_each_other(library: Library) -> None:
+    # given: an older record with an ISBN-10, a newer one with an ISBN-13
+    _record(library, "1", "Na klancu", isbn="9612000481")
+    _record(library, "2", "Programming Perl", isbn="9780596000271")
+    # then: the barcode on the book (ISBN-13) finds the first, the ISBN-10 the second
+    assert _titles(library, "978-961-200-048-6") == ["Na klancu"]
+    assert _titles(library, "0-596-00027-8") == ["Programming Perl"]
+    assert _titles(library, "9612000481") == ["Na klancu"]
+
+
 def test_each_library_sees_only_its_own_catalogue(library: Library) -> None:
     other = Library.objects.create(code="oth", name="Other")
     _record(other, "1", "Alamut")
