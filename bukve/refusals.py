@@ -146,6 +146,7 @@ NOT_HELD_FOR_MEMBER = _("This item is not held for this member.")
 NOT_ON_LOAN = _("This item is not on loan.")
 ALREADY_RETURNED = _("This item is not on loan: it was already returned on %(returned)s.")
 LOST = _("This item is recorded as lost.")
+IN_TRANSIT = _("This item is on its way to %(branch)s.")
 WITHDRAWN = _("This copy has been withdrawn from the collection.")
 
 # The precise sentences of `fee_required` and `already_reserved`.

@@ -16,6 +16,12 @@ class ApiToken(models.Model):
         verbose_name=_("staff member"),
     )  # fmt: skip
     name = models.CharField(_("name"), max_length=NAME_LENGTH)
+    # Where the system stands (a self-check machine at a branch): check-ins and checkouts
+    # happen there. None: the staff member's branch.
+    branch = models.ForeignKey(
+        "libraries.Branch", on_delete=models.PROTECT, null=True, blank=True,
+        verbose_name=_("branch"),
+    )  # fmt: skip
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -23,7 +23,8 @@ from pydantic import (
 
 from bukve.accounts.models import Charge, Payment
 from bukve.catalog.models import Item
-from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.models import Loan, Reservation, Transit
+from bukve.circulation.transit import transit_open
 from bukve.rules.fines import DayCode
 from bukve.rules.money import AmountError, parse_amount
 
@@ -123,9 +124,17 @@ class ItemOut(Schema):
     title: str
     author: str
     material: str
-    branch: str
-    status: str
+    branch: str  # its home branch
+    call_number: str
+    # shelf, loan, held, in_transit, lost or withdrawn
+    status: Literal["shelf", "loan", "held", "in_transit", "lost", "withdrawn"]
+    transit_to: str | None  # in transit: the branch it is on its way to
     not_for_loan: bool
+
+    @staticmethod
+    def resolve_transit_to(item: Item) -> str | None:
+        transit = transit_open(item) if item.status == Item.IN_TRANSIT else None
+        return transit.to_branch.code if transit else None
 
     @staticmethod
     def resolve_title(item: Item) -> str:
@@ -200,8 +209,73 @@ class ReservationOut(Schema):
 
 
 class CheckInOut(Schema):
-    loan: LoanOut
-    held_for: ReservationOut | None  # the copy goes to the hold shelf for this reservation
+    loan: LoanOut | None  # the loan it ended; None for a copy that arrived or was pulled
+    held_for: ReservationOut | None  # the copy goes to the hold shelf here, for this hold
+    transit_to: str | None  # the branch to send the copy to (a hold's, or its home)
+    status: str  # the copy's status now: held, in_transit or shelf
+
+
+class PullOut(Schema):
+    """A copy on the branch's shelf to take for a hold at another branch, and scan in."""
+
+    reservation_id: int
+    barcode: str
+    call_number: str
+    title: str
+    pickup_branch: str
+    card_number: str
+    placed_date: dt.date
+
+    @staticmethod
+    def resolve_reservation_id(reservation: Reservation) -> int:
+        return reservation.pk
+
+    @staticmethod
+    def resolve_barcode(reservation: Reservation) -> str:
+        assert reservation.item is not None
+        return reservation.item.barcode
+
+    @staticmethod
+    def resolve_call_number(reservation: Reservation) -> str:
+        assert reservation.item is not None
+        return reservation.item.call_number
+
+    @staticmethod
+    def resolve_title(reservation: Reservation) -> str:
+        return reservation.record.title
+
+    @staticmethod
+    def resolve_pickup_branch(reservation: Reservation) -> str:
+        return reservation.pickup_branch.code
+
+    @staticmethod
+    def resolve_card_number(reservation: Reservation) -> str:
+        return reservation.member.card_number
+
+
+class TransitOut(Schema):
+    barcode: str
+    title: str
+    from_branch: str
+    to_branch: str
+    sent_date: dt.date
+    reservation_id: int | None  # the hold it goes to; None: it goes home
+
+    @staticmethod
+    def resolve_barcode(transit: Transit) -> str:
+        return transit.item.barcode
+
+    @staticmethod
+    def resolve_title(transit: Transit) -> str:
+        return transit.item.record.title
+
+    @staticmethod
+    def resolve_from_branch(transit: Transit) -> str:
+        return transit.from_branch.code
+
+    @staticmethod
+    def resolve_to_branch(transit: Transit) -> str:
+        return transit.to_branch.code
 
 
 class ChargeOut(Schema):
@@ -275,6 +349,7 @@ class CheckoutIn(Schema):
 
 class CheckinIn(Schema):
     barcode: Barcode
+    branch: BranchCode | None = None  # where it is scanned; default: the key's branch
 
 
 class RenewIn(Schema):

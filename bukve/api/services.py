@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bukve.api.models import ApiToken
-from bukve.libraries.models import Staff
+from bukve.libraries.models import Branch, Staff
 
 PREFIX_LENGTH = 8
 # last_used_at is written at most this often per token, not on every request.
@@ -22,17 +22,21 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, staff: Staff, name: str) -> tuple[ApiToken, str]:
-    """A new token for a staff system; returns it with the key, which is not stored and
-    cannot be shown again."""
+def api_token_create(
+    *, staff: Staff, name: str, branch: Branch | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for a staff system at `branch` (else the staff member's); returns it with
+    the key, which is not stored and cannot be shown again."""
     name = name.strip()
     if not 0 < len(name) <= ApiToken.NAME_LENGTH:
         raise ValueError(f"a token needs a name of 1 to {ApiToken.NAME_LENGTH} characters")
+    if branch is not None and branch.library_id != staff.library_id:
+        raise ValueError("the branch is not of the staff member's library")
     key = "-"
     while key.startswith("-"):  # a prefix "-abc..." would read as an option: `token revoke`
         key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        staff=staff, name=name, key_hash=_hash(key), prefix=key[:PREFIX_LENGTH]
+        staff=staff, name=name, key_hash=_hash(key), prefix=key[:PREFIX_LENGTH], branch=branch
     )
     return token, key
 

@@ -40,7 +40,9 @@ from bukve.circulation.selectors import (
     loans_by_due_date,
     loans_of,
     loans_out_count,
+    pull_list,
     reservations_of,
+    transits_open,
 )
 from bukve.circulation.services import (
     loan_checkin,
@@ -50,7 +52,7 @@ from bukve.circulation.services import (
     reservation_cancel,
     reservation_place,
 )
-from bukve.libraries.models import Staff
+from bukve.libraries.models import Branch, Staff
 from bukve.libraries.selectors import branch_coded
 from bukve.members.models import Member
 from bukve.members.selectors import member_by_card, members_by_name
@@ -147,6 +149,18 @@ def _staff(request: ApiRequest) -> Staff:
 
 def _library_id(request: ApiRequest) -> int:
     return _staff(request).library_id
+
+
+def _key_branch(request: ApiRequest) -> Branch | None:
+    """Where the key works: its own branch, else its staff member's."""
+    return request.auth.branch or _staff(request).branch
+
+
+def _branch(request: ApiRequest, code: str) -> Branch:
+    found = branch_coded(_library_id(request), code)
+    if found is None:
+        raise NotFound(_("No branch with this code in your library."))
+    return found
 
 
 def _member(request: ApiRequest, card_number: str) -> Member:
@@ -304,21 +318,46 @@ RECORD_FIELDS = ("id", "key", "title", "subtitle", "author", "year", "isbn", "pu
 
 @api.post("/checkout", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
 def checkout(request: ApiRequest, data: s.CheckoutIn) -> Any:
-    """Lend a copy to a member, at the token's branch (or the copy's own)."""
+    """Lend a copy to a member, at the key's branch (or the copy's own)."""
     member = _member(request, data.card_number)
     item = _item(request, data.barcode)
-    return _loan(request, loan_checkout(member=member, item=item, branch=_staff(request).branch))
+    return _loan(request, loan_checkout(member=member, item=item, branch=_key_branch(request)))
 
 
 @api.post("/checkin", response={200: s.CheckInOut, **s.WRITE_ERRORS}, tags=["loans"])
 def checkin(request: ApiRequest, data: s.CheckinIn) -> Any:
-    """Take a copy back; `held_for` says when it goes to the hold shelf for someone."""
-    result = loan_checkin(item=_item(request, data.barcode))
-    held = result.held_for
+    """Scan a copy in at `branch` (default: the key's, else the copy's home): a loan returned,
+    a copy arriving in transit, or one pulled for a hold. `held_for`: it goes on the hold
+    shelf here for that reservation; `transit_to`: send it to that branch (a hold's pick-up
+    branch, or its home when it was returned elsewhere)."""
+    item = _item(request, data.barcode)
+    branch = _branch(request, data.branch) if data.branch else _key_branch(request)
+    result = loan_checkin(item=item, branch=branch or item.branch)
+    held, transit = result.held_for, result.transit
     return {
-        "loan": _loan(request, result.loan),
+        "loan": _loan(request, result.loan) if result.loan is not None else None,
         "held_for": _reservation(request, held) if held is not None else None,
+        "transit_to": transit.to_branch.code if transit is not None else None,
+        "status": "in_transit" if transit else "held" if held else "shelf",
     }
+
+
+@api.get("/branches/{code}/pull-list", response={200: list[s.PullOut], **s.READ_ERRORS},
+         tags=["reservations"])  # fmt: skip
+def branch_pull_list(request: ApiRequest, code: s.BranchCode) -> Any:
+    """The copies on this branch's shelves wanted for holds at other branches, oldest hold
+    first: take each from the shelf and scan it in (`POST /checkin`), which sends it on."""
+    return pull_list(_branch(request, code))
+
+
+@api.get("/branches/{code}/transits", response={200: list[s.TransitOut], **s.READ_ERRORS},
+         tags=["loans"])  # fmt: skip
+def branch_transits(
+    request: ApiRequest, code: s.BranchCode, direction: Literal["to", "from"] = "to"
+) -> Any:
+    """The copies on their way to this branch (`direction=to`), or sent from it (`from`)."""
+    branch = _branch(request, code)
+    return transits_open(to=branch) if direction == "to" else transits_open(start=branch)
 
 
 @api.post("/renew", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
@@ -353,14 +392,12 @@ def member_reservations(
     "/reservations", response={200: s.ReservationOut, **s.WRITE_ERRORS}, tags=["reservations"]
 )
 def place_reservation(request: ApiRequest, data: s.ReservationIn) -> Any:
-    """Reserve the title of a copy; a copy on the shelf is held at once."""
+    """Reserve the title of a copy, to pick up at `pickup_branch` (default: the copy's). A
+    copy on the shelf there is held at once; one on another branch's shelf is on that
+    branch's pull list and is ready once it has arrived (status `in_transit` on the way)."""
     member = _member(request, data.card_number)
     item = _item(request, data.barcode)
-    branch = None
-    if data.pickup_branch is not None:
-        branch = branch_coded(_library_id(request), data.pickup_branch)
-        if branch is None:
-            raise NotFound(_("No branch with this code in your library."))
+    branch = _branch(request, data.pickup_branch) if data.pickup_branch is not None else None
     reservation = reservation_place(member=member, item=item, pickup_branch=branch)
     return _reservation(request, reservation)
 

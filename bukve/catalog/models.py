@@ -97,11 +97,14 @@ SEARCHED = ("title", "subtitle", "author", "added_authors", "subjects", "series"
 class Item(models.Model):
     """A copy. Its status is kept by the circulation services, which lock the row first."""
 
-    SHELF, LOAN, HELD, LOST, WITHDRAWN = "shelf", "loan", "held", "lost", "withdrawn"
+    SHELF, LOAN, HELD, IN_TRANSIT, LOST, WITHDRAWN = (
+        "shelf", "loan", "held", "in_transit", "lost", "withdrawn",
+    )  # fmt: skip
     STATUSES = [
         (SHELF, _("on the shelf")),
         (LOAN, _("on loan")),
         (HELD, _("on the hold shelf")),
+        (IN_TRANSIT, _("in transit")),
         (LOST, _("lost")),
         (WITHDRAWN, _("withdrawn")),
     ]
@@ -112,6 +115,7 @@ class Item(models.Model):
     material = models.CharField(
         _("material"), max_length=20, choices=[(m, MATERIAL_LABELS[m]) for m in MATERIALS]
     )
+    # The copy's home: where it is shelved and goes back to when returned elsewhere.
     branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT)
     parts = models.PositiveSmallIntegerField(_("parts of a set"), default=1)
     not_for_loan = models.BooleanField(_("not for home loan"), default=False)

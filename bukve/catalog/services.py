@@ -21,7 +21,7 @@ from bukve.refusals import ISBN_NOT_VALID, YEAR_NOT_POSSIBLE, Refused
 def item_lock(pk: int) -> Item:
     """The item, locked for the rest of the transaction (the first lock of the documented
     order: item, then member, then their loans and charges)."""
-    return Item.objects.select_for_update().select_related("record", "branch").get(pk=pk)
+    return Item.objects.select_for_update().select_related("record", "branch", "library").get(pk=pk)
 
 
 @dataclass(frozen=True)

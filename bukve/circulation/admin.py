@@ -65,7 +65,7 @@ class ReservationAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Cancel the selected reservations"))
     def cancel(self, request: HttpRequest, queryset: QuerySet[Reservation]) -> None:
-        open_ones = queryset.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+        open_ones = queryset.filter(status__in=Reservation.OPEN)
         count = 0
         for reservation in open_ones.order_by("pk"):
             reservation_cancel(reservation=reservation)

@@ -19,7 +19,7 @@ from bukve.accounts.settlement import charge_record, charges_record
 from bukve.catalog.models import Item
 from bukve.circulation.fines import is_exempt
 from bukve.circulation.models import DailyRun, Loan, Reservation
-from bukve.circulation.services import hold_next, schedule_notice
+from bukve.circulation.services import copy_route, schedule_notice
 from bukve.libraries.models import Library
 from bukve.libraries.services import calendar_for, fine_rates, policy_for
 from bukve.members.models import Member
@@ -324,6 +324,7 @@ def _holds_expired(library: Library, day: date, policy: Policy, ids: list[int]) 
     for the title, or back to the shelf. Caller holds the locks of the copies and members."""
     expired = list(
         Reservation.objects.filter(pk__in=ids, status=Reservation.HELD, hold_expires__lte=day)
+        .select_related("pickup_branch")
         .order_by("hold_expires", "id")
     )  # fmt: skip
     if not expired:
@@ -331,7 +332,7 @@ def _holds_expired(library: Library, day: date, policy: Policy, ids: list[int]) 
     items = {
         i.pk: i
         for i in Item.objects.select_for_update()
-        .select_related("record", "branch")
+        .select_related("record", "branch", "library")
         .filter(pk__in={r.item_id for r in expired})
         .order_by("pk")
     }
@@ -352,7 +353,7 @@ def _holds_expired(library: Library, day: date, policy: Policy, ids: list[int]) 
         if policy.hold_not_collected_fee > 0:
             charge_record(member=member, day=day, kind="hold_not_collected",
                           amount=policy.hold_not_collected_fee, item=item)  # fmt: skip
-        hold_next(item, day, policy)
+        copy_route(item, at=reservation.pickup_branch, day=day, policy=policy)
     return len(expired)
 
 

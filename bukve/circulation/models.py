@@ -48,12 +48,17 @@ class Loan(models.Model):
 
 
 class Reservation(models.Model):
-    WAITING, HELD, COLLECTED, EXPIRED, CANCELLED = (
-        "waiting", "held", "collected", "expired", "cancelled",
+    """A member's reservation of a title. While waiting it may name the copy to pull from
+    another branch's shelf (`item`, still on the shelf); in transit, the copy on its way to
+    the pick-up branch; held, the copy on the hold shelf there."""
+
+    WAITING, IN_TRANSIT, HELD, COLLECTED, EXPIRED, CANCELLED = (
+        "waiting", "in_transit", "held", "collected", "expired", "cancelled",
     )  # fmt: skip
-    STATUSES = [(WAITING, _("waiting")), (HELD, _("on the hold shelf")),
-                (COLLECTED, _("collected")), (EXPIRED, _("expired")),
-                (CANCELLED, _("cancelled"))]  # fmt: skip
+    OPEN = (WAITING, IN_TRANSIT, HELD)
+    STATUSES = [(WAITING, _("waiting")), (IN_TRANSIT, _("on its way to the pick-up branch")),
+                (HELD, _("on the hold shelf")), (COLLECTED, _("collected")),
+                (EXPIRED, _("expired")), (CANCELLED, _("cancelled"))]  # fmt: skip
 
     library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE)
     member = models.ForeignKey(
@@ -80,6 +85,40 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} for {self.member_id} ({self.status})"
+
+
+class Transit(models.Model):
+    """A copy on its way from one branch to another: home after a return elsewhere (Tolmin
+    art. 24: any item may be returned at any branch), or to the pick-up branch of a hold.
+    Open until it is scanned at a branch."""
+
+    library = models.ForeignKey("libraries.Library", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="transits")
+    from_branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT,
+                                    related_name="transits_sent")  # fmt: skip
+    to_branch = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT,
+                                  related_name="transits_coming")  # fmt: skip
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="transits"
+    )
+    sent_date = models.DateField()
+    received_date = models.DateField(null=True, blank=True)
+    received_at = models.ForeignKey("libraries.Branch", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")  # fmt: skip
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "item", condition=Q(received_date__isnull=True), name="one_open_transit_per_item"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["to_branch", "received_date"]),
+            models.Index(fields=["from_branch", "received_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.from_branch_id} → {self.to_branch_id}"
 
 
 class DailyRun(models.Model):

@@ -13,7 +13,7 @@ from bukve.accounts.models import Charge
 from bukve.catalog.models import Item, Record
 from bukve.catalog.selectors import CataloguePage, catalogue_find
 from bukve.circulation.fines import is_exempt, loan_fine
-from bukve.circulation.models import DailyRun, Loan, Reservation
+from bukve.circulation.models import DailyRun, Loan, Reservation, Transit
 from bukve.circulation.services import Renewal, member_blocks, renewal_preview
 from bukve.libraries.models import Branch, Library
 from bukve.libraries.services import policy_for
@@ -32,7 +32,7 @@ def member_loans_out(member: Member) -> list[Loan]:
 def member_reservations_open(member: Member) -> QuerySet[Reservation]:
     """The member's reservations waiting for a copy or on the hold shelf, the oldest first."""
     return (
-        member.reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+        member.reservations.filter(status__in=Reservation.OPEN)
         .select_related("record", "pickup_branch")
         .order_by("placed_date", "id")
     )
@@ -45,6 +45,29 @@ def hold_shelf_of(branch: Branch | None) -> QuerySet[Reservation]:
         .select_related("member", "item__record")
         .order_by("hold_expires", "id")
     )
+
+
+def pull_list(branch: Branch) -> QuerySet[Reservation]:
+    """The copies on the branch's shelves wanted for holds at other branches: to take from
+    the shelf and scan in, which sends them on. Oldest reservation first."""
+    return (
+        Reservation.objects.filter(
+            status=Reservation.WAITING, item__branch=branch, item__status=Item.SHELF
+        )  # fmt: skip
+        .select_related("item__record", "pickup_branch", "member")
+        .order_by("placed_date", "id")
+    )
+
+
+def transits_open(*, start: Branch | None = None, to: Branch | None = None) -> QuerySet[Transit]:
+    """The copies on their way from the branch `start`, or to the branch `to`, oldest first."""
+    transits = Transit.objects.filter(received_date__isnull=True)
+    if start is not None:
+        transits = transits.filter(from_branch=start)
+    if to is not None:
+        transits = transits.filter(to_branch=to)
+    return transits.select_related("item__record", "from_branch", "to_branch",
+                                   "reservation").order_by("sent_date", "id")  # fmt: skip
 
 
 def return_fine(loan: Loan) -> Charge | None:
@@ -103,7 +126,7 @@ def reservation_rows(member: Member) -> list[ReservationRow]:
     """A member's reservations waiting or on the hold shelf, with their place in the queue."""
     reservations = (
         Reservation.objects.filter(
-            member=member, status__in=[Reservation.WAITING, Reservation.HELD]
+            member=member, status__in=Reservation.OPEN
         )
         .select_related("record", "pickup_branch", "item")
         .order_by("placed_date", "id")
@@ -186,7 +209,7 @@ def reservations_of(library_id: int, member: Member, status: str) -> QuerySet[Re
     the latest first."""
     reservations = library_reservations(library_id).filter(member=member)
     if status == "active":
-        reservations = reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+        reservations = reservations.filter(status__in=Reservation.OPEN)
     return reservations.order_by("-placed_date", "-id")
 
 
@@ -255,7 +278,7 @@ def demo_members(today: date) -> list[dict[str, object]]:
 def demo_items(per_library: int = 3) -> list[dict[str, object]]:
     """Per library, a few books (different titles) on the shelf of its main branch that anyone
     may take home and nobody is waiting for: barcodes to scan at the desk or for the API."""
-    waited_for = Reservation.objects.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    waited_for = Reservation.objects.filter(status__in=Reservation.OPEN)
     rows: list[dict[str, object]] = []
     for library in Library.objects.order_by("name"):
         main = library.branches.order_by("id").first()

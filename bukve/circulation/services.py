@@ -19,7 +19,8 @@ from bukve.accounts.settlement import charge_record
 from bukve.catalog.models import Item
 from bukve.catalog.services import item_lock
 from bukve.circulation.fines import is_exempt, loan_fine
-from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.models import Loan, Reservation, Transit
+from bukve.circulation.transit import transit_open, transit_receive, transit_send
 from bukve.libraries.models import Branch
 from bukve.libraries.services import calendar_for, policy_for
 from bukve.members.models import Member
@@ -164,6 +165,7 @@ def loan_checkout(
         loan.save()
         item.status = Item.LOAN
         item.save(update_fields=["status"])
+        _pull_release(item, today, policy)
         return loan
 
 
@@ -205,6 +207,8 @@ def _unavailable(item: Item, member: Member | None = None) -> Refused:
         return Refused("item_not_available", refusals.LOST)
     if item.status == Item.WITHDRAWN:
         return Refused("item_not_available", refusals.WITHDRAWN)
+    if item.status == Item.IN_TRANSIT and (transit := transit_open(item)) is not None:
+        return Refused("item_not_available", refusals.IN_TRANSIT, branch=transit.to_branch)
     if member is not None:
         hold = (
             Reservation.objects.filter(item=item, status=Reservation.HELD)
@@ -325,23 +329,36 @@ def member_blocks(member: Member, today: date | None = None) -> list[str]:
 
 @dataclass(frozen=True)
 class CheckIn:
-    loan: Loan
-    held_for: Reservation | None  # the copy goes to the hold shelf for this reservation
+    loan: Loan | None  # the loan that ended; None for a copy that arrived or was pulled
+    held_for: Reservation | None  # the copy goes to the hold shelf here for this reservation
+    transit: Transit | None  # the copy is to be sent on, to transit.to_branch
 
 
-def loan_checkin(*, item: Item, today: date | None = None) -> CheckIn:
-    """Return a copy at any branch, without a card. The fine of the stretch is recorded; a
-    copy someone reserved goes to the hold shelf. Locks: item, member, loan."""
+def loan_checkin(*, item: Item, branch: Branch | None = None, today: date | None = None) -> CheckIn:
+    """Scan a copy in at `branch`: a loan returned, at any branch and without a card (Tolmin
+    art. 24; the fine of the stretch is recorded), a copy that arrives in transit, or one
+    pulled from the shelf for a hold. Then it goes where it is wanted (`copy_route`): the
+    hold shelf here, in transit to a hold's pick-up branch or home, or the shelf. `branch`
+    None: wherever it is needed (the policy simulator). Locks: item, member, loan."""
     today = _today(today)
     with transaction.atomic():
         item = item_lock(item.pk)
-        loan = _out_loan(item)
-        member = member_lock(loan.member_id)
-        policy = policy_for(member.library, today)
-        _close_loan(loan, member, policy, today, Loan.RETURNED)
-        held = hold_next(item, today, policy)
-        collection_refresh(member)
-        return CheckIn(loan, held)
+        loan = Loan.objects.filter(item=item, status=Loan.OUT).first()
+        arrived = transit_open(item)
+        pulled = Reservation.objects.filter(item=item, status=Reservation.WAITING).exists()
+        if loan is None and arrived is None and not (pulled and item.status == Item.SHELF):
+            raise _unavailable(item)
+        policy = policy_for(item.library, today)
+        member = None
+        if loan is not None:
+            member = member_lock(loan.member_id)
+            _close_loan(loan, member, policy, today, Loan.RETURNED)
+        if arrived is not None:
+            transit_receive(arrived, at=branch or arrived.to_branch, day=today)
+        held, transit = copy_route(item, at=branch, day=today, policy=policy)
+        if member is not None:
+            collection_refresh(member)
+        return CheckIn(loan, held, transit)
 
 
 def loan_declare_lost(
@@ -400,28 +417,102 @@ def _hold(reservation: Reservation, item: Item, day: date, policy: Policy) -> No
     ))  # fmt: skip
 
 
-def hold_next(item: Item, day: date, policy: Policy) -> Reservation | None:
-    """Hold the copy for the first member waiting for its title, or put it on the shelf.
-    Caller holds the lock of the copy."""
-    waiting = (
-        Reservation.objects.select_related("pickup_branch")
-        .filter(record=item.record_id, status=Reservation.WAITING)
-        .order_by("placed_date", "id")
-        .first()
+def copy_route(
+    item: Item, *, at: Branch | None, day: date, policy: Policy
+) -> tuple[Reservation | None, Transit | None]:
+    """Where a copy free at branch `at` goes: to the first member waiting for its title (the
+    reservation it was pulled or sent for first), on the hold shelf here when this is the
+    pick-up branch, else in transit there; with no one waiting, on the shelf at home, or in
+    transit home. `at` None, or a library whose copies do not travel: held or shelved at
+    once, where it is needed. Returns the hold and the transit started. Caller holds the
+    copy's lock."""
+    wanting = _wanting(item)
+    instant = at is None or not item.library.transit
+    if wanting is None:
+        if instant or at == item.branch:
+            item.status = Item.SHELF
+            item.save(update_fields=["status"])
+            return None, None
+        assert at is not None
+        return None, transit_send(item, start=at, to=item.branch, day=day)
+    pulled = wanting.item if wanting.item_id not in (None, item.pk) else None
+    if instant or at == wanting.pickup_branch:
+        _hold(wanting, item, day, policy)
+        held, transit = wanting, None
+    else:
+        assert at is not None
+        wanting.status, wanting.item = Reservation.IN_TRANSIT, item
+        wanting.save(update_fields=["status", "item"])
+        held, transit = None, transit_send(item, start=at, to=wanting.pickup_branch, day=day,
+                                           reservation=wanting)  # fmt: skip
+    if pulled is not None:  # the copy it was to be pulled from another shelf is free again
+        _queue_serve(item.record_id, day, policy)
+    return held, transit
+
+
+def _wanting(item: Item) -> Reservation | None:
+    """The reservation the copy is for: the one it was pulled or sent for, else the first
+    member waiting for the title."""
+    open_ = Reservation.objects.select_related("pickup_branch", "member", "item")
+    mine = open_.filter(item=item, status__in=[Reservation.WAITING, Reservation.IN_TRANSIT])
+    first = open_.filter(record=item.record_id, status=Reservation.WAITING)
+    return mine.first() or first.order_by("placed_date", "id").first()
+
+
+def _shelf_serve(reservation: Reservation, copies: list[Item], day: date, policy: Policy) -> None:
+    """Serve a waiting reservation from the shelf: a copy there for home loan is held at once
+    (RULES.md, Holds in detail) when it is at the pick-up branch or the copies do not travel;
+    one on another branch's shelf is named, to be pulled and sent (the pull list). Copies
+    another reservation is to be pulled from are left to it; of several, the pick-up
+    branch's first, then by barcode."""
+    profile = policy.profiles[reservation.pickup_branch.profile]
+    taken = set(
+        Reservation.objects.filter(status=Reservation.WAITING, item__in=copies)
+        .exclude(pk=reservation.pk)
+        .values_list("item_id", flat=True)
     )
-    if waiting is None:
-        item.status = Item.SHELF
-        item.save(update_fields=["status"])
-        return None
-    _hold(waiting, item, day, policy)
-    return waiting
+    travel = reservation.library.transit
+    free = sorted(
+        (
+            c for c in copies
+            if c.status == Item.SHELF and c.pk not in taken
+            and loans.is_for_home_loan(profile, loans.ItemFacts(c.material, c.not_for_loan))
+        ),
+        key=lambda c: (travel and c.branch_id != reservation.pickup_branch_id, c.barcode),
+    )  # fmt: skip
+    if not free:
+        return
+    if not travel or free[0].branch_id == reservation.pickup_branch_id:
+        _hold(reservation, free[0], day, policy)
+    else:
+        reservation.item = free[0]
+        reservation.save(update_fields=["item"])
+
+
+def _queue_serve(record_id: int, day: date, policy: Policy) -> None:
+    """Serve from the shelf the members waiting for a title with no copy named yet. Caller
+    holds the locks of the title's copies it may hold."""
+    copies = list(Item.objects.filter(record=record_id).select_related("branch"))
+    waiting = Reservation.objects.select_related("pickup_branch", "library", "member")
+    for reservation in waiting.filter(record=record_id, status=Reservation.WAITING,
+                                      item__isnull=True).order_by("placed_date", "id"):  # fmt: skip
+        _shelf_serve(reservation, copies, day, policy)
+
+
+def _pull_release(item: Item, day: date, policy: Policy) -> None:
+    """A copy to be pulled for a reservation was lent from the shelf: the reservation waits
+    for another copy. Caller holds the copy's lock."""
+    pulls = Reservation.objects.filter(item=item, status=Reservation.WAITING)
+    if pulls.update(item=None):
+        _queue_serve(item.record_id, day, policy)
 
 
 def reservation_place(
     *, member: Member, item: Item, pickup_branch: Branch | None = None, today: date | None = None
 ) -> Reservation:
-    """Reserve the title of `item`; a copy on the shelf is held at once, otherwise the member
-    joins the queue. A member who already waits for the title or has a copy of it on the
+    """Reserve the title of `item`; a copy on the shelf at the pick-up branch is held at once,
+    one on another branch's shelf is pulled and sent there, otherwise the member joins the
+    queue. A member who already waits for the title or has a copy of it on the
     hold shelf is refused another reservation (`already_reserved`, RULES.md 1, Holds in
     detail); once the copy is picked up the title may be reserved again.
     Locks: the title's copies (by id), member."""
@@ -441,9 +532,7 @@ def reservation_place(
         if all(c.status == Item.WITHDRAWN for c in copies):  # none left to wait for
             raise Refused("item_withdrawn")
         active = Reservation.objects.filter(
-            member=member,
-            record=item.record_id,
-            status__in=[Reservation.WAITING, Reservation.HELD],
+            member=member, record=item.record_id, status__in=Reservation.OPEN
         ).first()
         if active is not None:
             raise _already_reserved(active)
@@ -451,16 +540,7 @@ def reservation_place(
             library_id=member.library_id, member=member, record_id=item.record_id,
             pickup_branch=pickup_branch, placed_date=today,
         )  # fmt: skip
-        on_shelf = sorted(
-            (
-                c for c in copies
-                if c.status == Item.SHELF
-                and loans.is_for_home_loan(profile, loans.ItemFacts(c.material, c.not_for_loan))
-            ),
-            key=lambda c: c.barcode,
-        )  # fmt: skip
-        if on_shelf:
-            _hold(reservation, on_shelf[0], today, policy)
+        _shelf_serve(reservation, copies, today, policy)
         return reservation
 
 
@@ -474,7 +554,8 @@ def _already_reserved(active: Reservation) -> Refused:
 
 
 def reservation_cancel(*, reservation: Reservation, today: date | None = None) -> Reservation:
-    """Cancel a reservation; a copy held for it passes to the next in the queue.
+    """Cancel a reservation; a copy held for it passes to the next in the queue (or goes
+    home), one to be pulled for it serves the next waiting member.
 
     Locks: the title's copies (by id), so no check-in can hold a copy for the reservation
     meanwhile, then the reservation, read afresh."""
@@ -487,12 +568,17 @@ def reservation_cancel(*, reservation: Reservation, today: date | None = None) -
             .order_by("pk")
         }
         reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
-        if reservation.status not in (Reservation.WAITING, Reservation.HELD):
+        if reservation.status not in Reservation.OPEN:
             return reservation
-        was_held = reservation.status == Reservation.HELD
+        was = reservation.status
         reservation.status = Reservation.CANCELLED
         reservation.closed_date = today
         reservation.save(update_fields=["status", "closed_date"])
-        if was_held and reservation.item_id in copies:
-            hold_next(copies[reservation.item_id], today, policy_for(reservation.library, today))
+        policy = policy_for(reservation.library, today)
+        if was == Reservation.HELD and reservation.item_id in copies:
+            copy = copies[reservation.item_id]
+            copy_route(copy, at=reservation.pickup_branch, day=today, policy=policy)
+        elif was == Reservation.WAITING and reservation.item_id is not None:
+            _queue_serve(reservation.record_id, today, policy)  # its copy to pull is free
+        # A copy in transit for it goes on; where it arrives, it serves the next member.
         return reservation

@@ -293,15 +293,20 @@ def cmd_token(args: argparse.Namespace) -> int:
     migrate()
     from bukve.api.selectors import tokens_with_prefix
     from bukve.api.services import api_token_create, api_token_revoke
-    from bukve.libraries.selectors import staff_named
+    from bukve.libraries.selectors import branch_coded, staff_named
 
     command = f"token {args.action}"
     if args.action == "create":
         staff = staff_named(args.user)
         if staff is None:
             return fail(command, f"no staff member with the user name {args.user!r}")
+        branch = None
+        if args.branch is not None:
+            branch = branch_coded(staff.library_id, args.branch)
+            if branch is None:
+                return fail(command, f"no branch {args.branch!r} at {staff.library.code}")
         try:
-            token, key = api_token_create(staff=staff, name=args.name)
+            token, key = api_token_create(staff=staff, name=args.name, branch=branch)
         except ValueError as error:
             return fail(command, str(error))
         print(key)
@@ -453,6 +458,7 @@ def _money_and_keys(sub: Any) -> None:
     a.add_argument("--user", type=_name, required=True, help="the staff member's user name")
     a.add_argument("--name", type=one_line, required=True,
                    help="what the key is for, e.g. self-check Tolmin")  # fmt: skip
+    a.add_argument("--branch", type=_name, help="the branch it works at (default: the user's)")
     a = actions.add_parser("revoke", help="revoke a key for good")
     a.add_argument("prefix", type=_name, help="the key's first 8 characters")
     s.set_defaults(func=cmd_token)

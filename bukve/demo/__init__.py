@@ -89,7 +89,9 @@ def _users(out: TextIO) -> None:
         library = Library.objects.filter(code=code).first()
         exists = Staff.objects.filter(user=user).exists()
         if library is not None and role is not None and not exists:  # the site's admin: no desk
-            Staff.objects.create(user=user, library=library, role=role)
+            # at the library's main branch (the first): its desk and keys scan in there
+            branch = library.branches.order_by("pk").first()
+            Staff.objects.create(user=user, library=library, role=role, branch=branch)
     Member.objects.filter(password="").update(password=make_password(DEMO_MEMBER_PASSWORD))
     out.write(f"  members: card number / {DEMO_MEMBER_PASSWORD}\n")
 

@@ -17,6 +17,7 @@ from bukve.catalog.models import Item, Record
 from bukve.circulation import services as circulation
 from bukve.circulation.daily import daily_run, daily_run_day
 from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.selectors import pull_list, transits_open
 from bukve.libraries.models import Branch, Library
 from bukve.libraries.services import (
     calendar_for,
@@ -83,6 +84,7 @@ class History:
         daily_run(library=self.library, until=self.today)
 
     def play_day(self, day: date) -> None:
+        self.between_branches(day)
         self.plan_pickups(day)
         self.returns_and_renewals(day)
         self.collect_holds(day)
@@ -97,6 +99,21 @@ class History:
             self.sell(day)
 
     # events
+
+    def between_branches(self, day: date) -> None:
+        """The van: copies sent on an earlier day are scanned in where they arrive (home, or
+        the hold shelf of a pick-up branch), and copies on a branch's pull list are taken
+        from its shelf and sent, on the open days of the branches."""
+        for transit in transits_open().filter(library=self.library, sent_date__lt=day):
+            if self.is_open(transit.to_branch_id, day):
+                self.attempt(circulation.loan_checkin, item=transit.item,
+                             branch=transit.to_branch, today=day)  # fmt: skip
+        for branch in self.branches:
+            if self.is_open(branch.pk, day):
+                for reservation in pull_list(branch):
+                    assert reservation.item is not None
+                    self.attempt(circulation.loan_checkin, item=reservation.item, branch=branch,
+                                 today=day)  # fmt: skip
 
     def plan_pickups(self, day: date) -> None:
         """Held copies (held at once, at a return or passed on by the daily run): most members
@@ -134,7 +151,10 @@ class History:
             elif (plan.return_on is not None and day >= plan.return_on
                   and self.is_open(loan.branch_id, day)):  # fmt: skip
                 self.plans.remove(plan)
-                if self.attempt(circulation.loan_checkin, item=loan.item, today=day):
+                # returned where it was borrowed: a copy from another branch goes home
+                back = self.attempt(circulation.loan_checkin, item=loan.item, branch=loan.branch,
+                                    today=day)  # fmt: skip
+                if back:
                     self.maybe_pay(loan.member_id, day, chance=0.5)
 
     def renew(self, plan: Plan, day: date) -> None:
@@ -241,23 +261,25 @@ class History:
         return self.rng.choices(["desk", "phone", "online", "selfcheck"], [30, 20, 40, 10])[0]
 
     def reserve(self, day: date) -> None:
-        """A member reserves a title: one with every copy out (the queue) or one on the shelf
-        of another branch (held at once for the member's branch)."""
+        """A member reserves a title for pick-up at their branch: mostly one with every copy
+        out (the queue), sometimes one on the shelf of another branch only (pulled there and
+        sent)."""
         member = self.members[self.rng.choice(list(self.members))]
         if member.restricted:
             return
-        out = list(
-            Record.objects.filter(library=self.library, items__status=Item.LOAN)
-            .exclude(items__status=Item.SHELF)
-            .distinct()
-            .values_list("pk", flat=True)
-        )
-        if not out:
+        home = self.home[member.pk]
+        titles = Record.objects.filter(library=self.library)
+        if self.rng.random() < 0.3:
+            titles = titles.filter(items__status=Item.SHELF).exclude(items__branch=home)
+        else:
+            titles = titles.filter(items__status=Item.LOAN).exclude(items__status=Item.SHELF)
+        found = list(titles.distinct().values_list("pk", flat=True)[:500])
+        if not found:
             return
-        item = Item.objects.filter(record_id=self.rng.choice(out)).first()
+        item = Item.objects.filter(record_id=self.rng.choice(found)).first()
         assert item is not None
         self.attempt(circulation.reservation_place, member=member, item=item,
-                     pickup_branch=self.home[member.pk], today=day)  # fmt: skip
+                     pickup_branch=home, today=day)  # fmt: skip
 
     def pay_someone(self, day: date) -> None:
         debtors = list(

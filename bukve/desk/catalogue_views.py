@@ -206,7 +206,7 @@ def _like_the_last(request: DeskRequest, record: Record, barcode: str) -> ItemFi
             call_number=last.call_number, location=last.location, price=last.price,
             not_for_loan=last.not_for_loan, parts=last.parts,
         )  # fmt: skip
-    branch = request.staff.branch or _branches(request).first()
+    branch = request.branch
     if branch is None:
         raise Http404  # a library without branches has nowhere to shelve a copy
     return ItemFields(barcode=barcode, branch=branch, material=record.material)

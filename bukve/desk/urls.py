@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bukve.desk import account_views, catalogue_views, member_views, views
+from bukve.desk import account_views, branch_views, catalogue_views, member_views, views
 from bukve.desk.forms import DeskLoginForm
 
 app_name = "desk"
@@ -50,6 +50,7 @@ urlpatterns = [
     path("charges/<id:pk>/waive/", account_views.waive, name="waive"),
     path("checkin/", views.checkin, name="checkin"),
     path("holds/", views.hold_shelf, name="hold_shelf"),
+    path("branch/", branch_views.branch_work, name="branch"),
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path("catalogue/records/new/", catalogue_views.record_new, name="catalogue_record_new"),
     path("catalogue/records/<id:pk>/", catalogue_views.record, name="catalogue_record"),

@@ -96,7 +96,7 @@ def member(request: DeskRequest, pk: int) -> HttpResponse:
         "checkout_form": BarcodeForm(focus=not renewing),
         "renew_form": RenewScanForm(focus=renewing),
         "reserve_form": ReserveForm(
-            branches=branches, initial={"pickup_branch": request.staff.branch or branches.first()}
+            branches=branches, initial={"pickup_branch": request.branch}
         ),
         "payment_form": PaymentForm(member=member),
         "password_form": PortalPasswordForm(),
@@ -145,7 +145,7 @@ def checkout(request: DeskRequest, pk: int) -> HttpResponse:
         else:
             try:
                 loan = circulation.loan_checkout(
-                    member=member, item=item, branch=request.staff.branch
+                    member=member, item=item, branch=request.branch
                 )
             except Refused as refusal:
                 show_refusal(request, refusal, f"{barcode} ({item.record})")
@@ -220,7 +220,7 @@ def checkin(request: DeskRequest) -> HttpResponse:
             show_no_item(request, barcode)
         else:
             try:
-                done = circulation.loan_checkin(item=item)
+                done = circulation.loan_checkin(item=item, branch=request.branch)
             except Refused as refusal:
                 show_refusal(request, refusal, f"{barcode} ({item.record})")
             else:
@@ -234,14 +234,15 @@ def checkin(request: DeskRequest) -> HttpResponse:
 def _announce_checkin(
     request: DeskRequest, barcode: str, item: Item, done: circulation.CheckIn
 ) -> None:
-    loan, held = done.loan, done.held_for
-    fine = return_fine(loan)
-    text = _("%(item)s returned by %(member)s.") % {
-        "item": f"{barcode} ({item.record})",
-        "member": loan.member,
-    }
-    if fine is not None:
-        text += " " + _("Fine %(amount)s.") % {"amount": money(fine.amount)}
+    loan, held, transit = done.loan, done.held_for, done.transit
+    name = f"{barcode} ({item.record})"
+    if loan is not None:
+        text = _("%(item)s returned by %(member)s.") % {"item": name, "member": loan.member}
+        fine = return_fine(loan)
+        if fine is not None:
+            text += " " + _("Fine %(amount)s.") % {"amount": money(fine.amount)}
+    else:
+        text = _("%(item)s checked in.") % {"item": name}
     if held is not None:
         text += " " + _(
             "Put it on the hold shelf for %(member)s at %(branch)s, until %(until)s."
@@ -250,6 +251,9 @@ def _announce_checkin(
             "branch": held.pickup_branch,
             "until": date_text(held.hold_expires),
         }
+    elif transit is not None:
+        text += " " + _("Send it to %(branch)s.") % {"branch": transit.to_branch}
+    if held is not None or transit is not None:
         messages.warning(request, text)
     else:
         messages.success(request, text)
@@ -311,7 +315,7 @@ def hold_shelf(request: DeskRequest) -> HttpResponse:
     # No branch asked for (None) finds none: Django reads pk=None as "pk IS NULL", which the
     # stubs do not allow for.
     asked = branches.filter(pk=parse_id(request.GET.get("branch")))  # type: ignore[misc]
-    branch = asked.first() or (request.staff.branch or branches.first())
+    branch = asked.first() or request.branch
     today = timezone.localdate()
     held = hold_shelf_of(branch)
     context = {"branches": branches, "branch": branch, "held": held, "today": today,

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class Library(models.Model):
     code = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # Copies travel between branches: a copy returned away from home goes back in transit,
+    # a copy for a hold goes to the pick-up branch and is ready only there. Off, a copy is
+    # wherever it is needed at once, as RULES.md describes holds (the policy simulator).
+    transit = models.BooleanField(_("copies travel between branches"), default=True)
 
     class Meta:
         verbose_name = _("library")

@@ -334,7 +334,7 @@ def membership_end(
         member.end_reason = reason
         member.banned_until = until if reason == "rules" else None
         member.save(update_fields=["ended_on", "end_reason", "banned_until"])
-    waiting = member.reservations.filter(status__in=[Reservation.WAITING, Reservation.HELD])
+    waiting = member.reservations.filter(status__in=Reservation.OPEN)
     for reservation in waiting:
         reservation_cancel(reservation=reservation, today=today)
     return member

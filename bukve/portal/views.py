@@ -228,7 +228,7 @@ def cancel(request: MemberRequest, reservation_id: int) -> HttpResponse:
         Reservation.objects.select_related("record"),
         pk=reservation_id,
         member=request.acting_for,
-        status__in=[Reservation.WAITING, Reservation.HELD],
+        status__in=Reservation.OPEN,
     )
     reservation_cancel(reservation=reservation)
     messages.success(

@@ -28,6 +28,9 @@ def _money(amount: Decimal) -> str:
 
 def run(scenario: Scenario, explain: bool = False) -> dict[str, Any]:
     library = library_load(policy=preset_read(scenario.library))
+    # RULES.md's holds: a copy is held at once wherever it is (no transit between branches).
+    library.transit = False
+    library.save(update_fields=["transit"])
     branches = {b.code: b for b in Branch.objects.filter(library=library)}
     for c in scenario.closures:
         closure_add(branch=branches[c["branch"]], start=c["from"], end=c["to"],

@@ -74,7 +74,8 @@ def test_a_checkout_of_a_copy_held_for_another_member(
     make_member(tolmin, "T0001")
     bor = make_member(tolmin, "T0002")
     kobarid = tolmin.branches.get(name="Knjižnica Kobarid")
-    hold = reservation_place(member=bor, item=make_item(tolmin, "T1001"), pickup_branch=kobarid)
+    copy = make_item(tolmin, "T1001", branch="kobarid")
+    hold = reservation_place(member=bor, item=copy, pickup_branch=kobarid)
 
     # when
     response = post(api, "/api/checkout", {"card_number": "T0001", "barcode": "T1001"}, language)

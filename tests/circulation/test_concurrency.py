@@ -175,3 +175,39 @@ def test_it_lets_a_member_collect_on_the_last_day_while_the_run_works(
 
     # then: both go through, one after the other
     assert (pickup.error, run.error) == (None, None)
+
+
+def test_two_branches_scanning_one_copy_at_once_leave_one_state(
+    load_library, make_member, make_item
+):
+    # given: Ana's Tolmin copy is scanned in at Kobarid and at Bovec at the same moment
+    from bukve.circulation.models import Transit
+
+    tolmin = load_library("tolmin")
+    book = make_item(tolmin, "b1", branch="tolmin")
+    loan_checkout(member=make_member(tolmin, "ana"), item=book, today=date(2026, 3, 2))
+    barrier = threading.Barrier(2)
+    desks = [
+        Desk(
+            lambda code=code: loan_checkin(
+                item=book, branch=tolmin.branches.get(code=code), today=date(2026, 3, 3)
+            ),
+            barrier,
+        )  # fmt: skip
+        for code in ("kobarid", "bovec")
+    ]
+
+    # when
+    for desk in desks:
+        desk.start()
+    for desk in desks:
+        desk.finish()
+
+    # then: the loan ended once; the copy is on its way home once, from where it was
+    # scanned last
+    assert [desk.error for desk in desks] == [None, None]
+    assert Loan.objects.get(item=book).status == Loan.RETURNED
+    assert sum(desk.result.loan is not None for desk in desks) == 1
+    open_ = Transit.objects.filter(item=book, received_date__isnull=True)
+    assert open_.count() == 1 and open_.get().to_branch.code == "tolmin"
+    assert Item.objects.get(pk=book.pk).status == Item.IN_TRANSIT

@@ -75,9 +75,9 @@ def test_it_says_the_item_is_on_loan_to_another_member(tolmin, make_member, make
 
 
 def test_it_says_the_item_is_held_for_another_member_at_a_branch(tolmin, make_member, make_item):
-    # given: a copy on the shelf of Tolmin is held for Bor at Kobarid at once
+    # given: a copy on the shelf of Kobarid is held for Bor there at once
     ana, bor = make_member(tolmin, "ana"), make_member(tolmin, "bor")
-    book = make_item(tolmin, "b1")
+    book = make_item(tolmin, "b1", branch="kobarid")
     kobarid = tolmin.branches.get(name="Knjižnica Kobarid")
     hold = reservation_place(member=bor, item=book, today=date(2026, 3, 2), pickup_branch=kobarid)
     until = f"{hold.hold_expires:%-d. %-m. %Y}"

@@ -140,7 +140,7 @@ def test_a_copy_held_for_someone_else_names_the_branch(
 ):
     # given: the copy waits for Bor at Kobarid
     ana, bor = make_member(tolmin, "ana"), make_member(tolmin, "bor")
-    book = make_item(tolmin, "b1", title="Alamut")
+    book = make_item(tolmin, "b1", title="Alamut", branch="kobarid")
     kobarid = tolmin.branches.get(name="Knjižnica Kobarid")
     hold = reservation_place(member=bor, item=book, pickup_branch=kobarid)
     if language == "en":
