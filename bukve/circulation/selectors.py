@@ -125,9 +125,7 @@ class ReservationRow:
 def reservation_rows(member: Member) -> list[ReservationRow]:
     """A member's reservations waiting or on the hold shelf, with their place in the queue."""
     reservations = (
-        Reservation.objects.filter(
-            member=member, status__in=Reservation.OPEN
-        )
+        Reservation.objects.filter(member=member, status__in=Reservation.OPEN)
         .select_related("record", "pickup_branch", "item")
         .order_by("placed_date", "id")
     )

@@ -95,9 +95,7 @@ def member(request: DeskRequest, pk: int) -> HttpResponse:
         "debt": open_debt(member),
         "checkout_form": BarcodeForm(focus=not renewing),
         "renew_form": RenewScanForm(focus=renewing),
-        "reserve_form": ReserveForm(
-            branches=branches, initial={"pickup_branch": request.branch}
-        ),
+        "reserve_form": ReserveForm(branches=branches, initial={"pickup_branch": request.branch}),
         "payment_form": PaymentForm(member=member),
         "password_form": PortalPasswordForm(),
         "section": "members",
@@ -144,9 +142,7 @@ def checkout(request: DeskRequest, pk: int) -> HttpResponse:
             _renew(request, member, item, "desk")
         else:
             try:
-                loan = circulation.loan_checkout(
-                    member=member, item=item, branch=request.branch
-                )
+                loan = circulation.loan_checkout(member=member, item=item, branch=request.branch)
             except Refused as refusal:
                 show_refusal(request, refusal, f"{barcode} ({item.record})")
             else:
