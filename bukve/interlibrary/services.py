@@ -45,9 +45,10 @@ def _today(today: date | None) -> date:
 
 
 def _lock(request: IllRequest) -> IllRequest:
-    """The request, locked and read afresh (after the member or the copy)."""
+    """The request, locked and read afresh (after the member or the copy); its related rows
+    are read with it, not locked (PostgreSQL locks no nullable side of an outer join)."""
     return (
-        IllRequest.objects.select_for_update()
+        IllRequest.objects.select_for_update(of=("self",))
         .select_related("library", "member", "branch", "item")
         .get(pk=request.pk)
     )
