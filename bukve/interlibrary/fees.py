@@ -20,7 +20,8 @@ NOT_COLLECTED = "ill_not_collected"
 # *Assumed* prices for libraries whose price list names none, by policy id:
 # - tolmin: art. 47 "the member pays per the price list even if the item is not collected";
 #   the amount is Maribor's 7.00, the not-collected charge the same fee.
-# - ravne: Maribor's rules (RULES.md 5): 7.00, nothing when not collected.
+# - ravne: Maribor's rules (RULES.md 5): 7.00, nothing when not collected (its web price
+#   list, not a seed, says 9.00 per unit from other libraries: to be confirmed).
 ASSUMED_PRICES: dict[str, dict[str, Decimal]] = {
     "tolmin": {ILL: Decimal("7.00"), NOT_COLLECTED: Decimal("7.00")},
     "ravne": {ILL: Decimal("7.00")},
