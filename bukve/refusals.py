@@ -131,6 +131,8 @@ SENTENCES = {
     "isbn_invalid": _(
         "This is not a valid ISBN: it has 10 or 13 digits and a check digit that fits them."
     ),
+    # Interlibrary loan.
+    "ill_wrong_step": _("This interlibrary loan is not at the step this needs."),
 }
 
 # The precise sentences of the catalogue's refusals.
@@ -162,6 +164,14 @@ ALREADY_HELD = _(
     "A copy of this title is already on the hold shelf for the member at %(branch)s "
     "(until %(until)s)."
 )
+
+# The precise sentences of interlibrary loan's refusals.
+ILL_RESTRICTED = _(
+    "Until the member signs the membership statement in person, interlibrary loans are not "
+    "possible."
+)
+ILL_AT_STEP = _("This interlibrary loan is not at the step this needs; its status: %(status)s.")
+ILL_ON_LOAN = _("This copy is on loan or on the hold shelf; only a copy on the shelf is lent.")
 
 
 class Refused(Exception):

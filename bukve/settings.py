@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bukve.accounts",
     "bukve.notices",
     "bukve.membership",
+    "bukve.interlibrary",
     "bukve.desk",
     "bukve.portal",
     "bukve.api",
