@@ -15,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 SENTENCES = {
     "not_for_loan": _("This item is not for home loan."),
+    "no_lockers": _("The library has no parcel locker for this; choose a branch to pick up at."),
+    "not_in_locker": _(
+        "Only a copy waiting on the hold shelf for a parcel-locker reservation can be put in "
+        "the locker."
+    ),
     "barcode_taken": _("Another copy of the library has this barcode already."),
     "item_on_loan": _("The copy is on loan; it can be withdrawn once it is back."),
     "item_held": _("The copy waits on the hold shelf for a member; cancel the hold first."),

@@ -61,7 +61,8 @@ def test_the_demo_lists_items_to_try_and_a_member_to_lend_them_to(
 
     from django.utils import timezone
 
-    from bukve.circulation.services import loan_checkout, reservation_place
+    from bukve.circulation.holds import reservation_place
+    from bukve.circulation.services import loan_checkout
 
     today = timezone.localdate()
     tolmin = load_library("tolmin")

@@ -28,7 +28,8 @@ from bukve.accounts.models import Payment
 from bukve.accounts.services import charge_waive, payment_take
 from bukve.accounts.settlement import charge_record
 from bukve.catalog.models import Item, Record
-from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
+from bukve.circulation.holds import reservation_place
+from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.libraries.models import Branch, Library, Staff
 from bukve.members.models import Member
 from bukve.members.services import member_password_set

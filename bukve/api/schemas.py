@@ -23,7 +23,7 @@ from pydantic import (
 
 from bukve.accounts.models import Charge, Payment
 from bukve.catalog.models import Item
-from bukve.circulation.models import Loan, Reservation, Transit
+from bukve.circulation.models import Loan, LockerDeposit, Reservation, Transit
 from bukve.circulation.transit import transit_open
 from bukve.rules.fines import DayCode
 from bukve.rules.money import AmountError, parse_amount
@@ -364,6 +364,40 @@ class ReservationIn(Schema):
     card_number: CardNumber
     barcode: Barcode  # a copy of the title to reserve
     pickup_branch: BranchCode | None = None  # default: the copy's branch
+    locker: BranchCode | None = None  # collect it from this parcel locker (its code)
+
+
+class LockerDepositIn(Schema):
+    barcode: Barcode  # the copy held for a locker reservation, put in the locker
+
+
+class LockerDepositOut(Schema):
+    id: int
+    locker: str
+    code: str  # opens the compartment; the member was sent it
+    card_number: str
+    barcode: str
+    deposited_date: dt.date
+    collect_by: dt.date  # the last day to collect it
+    due_date: dt.date  # the loan's: it started on the day of the deposit
+    collected_date: dt.date | None
+    taken_back_date: dt.date | None
+
+    @staticmethod
+    def resolve_locker(deposit: LockerDeposit) -> str:
+        return deposit.locker.code
+
+    @staticmethod
+    def resolve_card_number(deposit: LockerDeposit) -> str:
+        return deposit.loan.member.card_number
+
+    @staticmethod
+    def resolve_barcode(deposit: LockerDeposit) -> str:
+        return deposit.loan.item.barcode
+
+    @staticmethod
+    def resolve_due_date(deposit: LockerDeposit) -> dt.date:
+        return deposit.loan.due_date
 
 
 class PaymentIn(Schema):

@@ -32,7 +32,9 @@ from bukve.catalog.models import Item, Record
 from bukve.catalog.search import record_search
 from bukve.catalog.selectors import copy_available, item_by_barcode
 from bukve.circulation.fines import fine_explain
-from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.holds import reservation_cancel, reservation_place
+from bukve.circulation.lockers import locker_collected, locker_deposit
+from bukve.circulation.models import Loan, Locker, LockerDeposit, Reservation
 from bukve.circulation.selectors import (
     daily_runs_latest,
     library_loans,
@@ -40,18 +42,12 @@ from bukve.circulation.selectors import (
     loans_by_due_date,
     loans_of,
     loans_out_count,
+    locker_hold,
     pull_list,
     reservations_of,
     transits_open,
 )
-from bukve.circulation.services import (
-    loan_checkin,
-    loan_checkout,
-    loan_renew,
-    member_blocks,
-    reservation_cancel,
-    reservation_place,
-)
+from bukve.circulation.services import loan_checkin, loan_checkout, loan_renew, member_blocks
 from bukve.libraries.models import Branch, Staff
 from bukve.libraries.selectors import branch_coded
 from bukve.members.models import Member
@@ -398,7 +394,8 @@ def place_reservation(request: ApiRequest, data: s.ReservationIn) -> Any:
     member = _member(request, data.card_number)
     item = _item(request, data.barcode)
     branch = _branch(request, data.pickup_branch) if data.pickup_branch is not None else None
-    reservation = reservation_place(member=member, item=item, pickup_branch=branch)
+    locker = _locker(request, data.locker) if data.locker is not None else None
+    reservation = reservation_place(member=member, item=item, pickup_branch=branch, locker=locker)
     return _reservation(request, reservation)
 
 
@@ -412,6 +409,42 @@ def cancel_reservation(request: ApiRequest, reservation_id: s.Id) -> Any:
     if reservation is None:
         raise NotFound(_("No reservation with this id in your library."))
     return _reservation(request, reservation_cancel(reservation=reservation))
+
+
+def _locker(request: ApiRequest, code: str) -> Locker:
+    found = Locker.objects.filter(library=_library_id(request), code=code).first()
+    if found is None:
+        raise NotFound(_("No parcel locker with this code in your library."))
+    return found
+
+
+@api.post("/lockers/{code}/deposit", response={200: s.LockerDepositOut, **s.WRITE_ERRORS},
+          tags=["reservations"])  # fmt: skip
+def locker_put(request: ApiRequest, code: s.BranchCode, data: s.LockerDepositIn) -> Any:
+    """Put a copy held for a reservation to collect from this parcel locker in it (Tolmin
+    art. 22.b): the loan starts today, and the member is sent the code that opens its
+    compartment and the last day to collect it (`collect_by`)."""
+    locker, item = _locker(request, code), _item(request, data.barcode)
+    reservation = locker_hold(locker, item)
+    if reservation is None:
+        raise Refused("not_in_locker")
+    return _deposit(locker_deposit(reservation=reservation))
+
+
+@api.post("/lockers/deposits/{deposit_id}/collected",
+          response={200: s.LockerDepositOut, **s.WRITE_ERRORS}, tags=["reservations"])  # fmt: skip
+def locker_taken(request: ApiRequest, deposit_id: s.Id) -> Any:
+    """The locker reports that the member opened the compartment and took the copy."""
+    deposit = LockerDeposit.objects.filter(library=_library_id(request), pk=deposit_id).first()
+    if deposit is None:
+        raise NotFound(_("No parcel locker deposit with this id in your library."))
+    return _deposit(locker_collected(deposit=deposit))
+
+
+def _deposit(deposit: LockerDeposit) -> LockerDeposit:
+    return LockerDeposit.objects.select_related("locker", "loan__member", "loan__item").get(
+        pk=deposit.pk
+    )
 
 
 # --- charges and payments --------------------------------------------------------------------

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from bukve.circulation.models import DailyRun, Loan, Reservation
-from bukve.circulation.services import reservation_cancel
+from bukve.circulation.holds import reservation_cancel
+from bukve.circulation.models import DailyRun, Loan, Locker, LockerDeposit, Reservation, Transit
 from bukve.libraries.admin import ModelAdmin, ReadOnlyAdmin
 
 if TYPE_CHECKING:
@@ -85,3 +85,17 @@ class DailyRunAdmin(ReadOnlyAdmin):
     list_select_related = ["library"]
     date_hierarchy = "date"
     ordering = ["-date", "library"]
+
+
+@admin.register(Locker)
+class LockerAdmin(ModelAdmin):
+    """A library's parcel lockers (Tolmin art. 22.b): set up here, filled at the desk."""
+
+    list_display = ["name", "code", "library", "branch", "adapter"]
+    list_filter = ["library"]
+    list_select_related = ["library", "branch"]
+
+
+@admin.register(Transit, LockerDeposit)
+class JourneyAdmin(ReadOnlyAdmin):
+    list_filter = ["library"]

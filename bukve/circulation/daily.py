@@ -18,8 +18,10 @@ from bukve.accounts.models import Charge
 from bukve.accounts.settlement import charge_record, charges_record
 from bukve.catalog.models import Item
 from bukve.circulation.fines import is_exempt
+from bukve.circulation.holds import copy_route
+from bukve.circulation.lockers import lockers_not_collected, lockers_waiting
 from bukve.circulation.models import DailyRun, Loan, Reservation
-from bukve.circulation.services import copy_route, schedule_notice
+from bukve.circulation.services import schedule_notice
 from bukve.libraries.models import Library
 from bukve.libraries.services import calendar_for, fine_rates, policy_for
 from bukve.members.models import Member
@@ -58,7 +60,8 @@ def daily_run(*, library: Library, until: date | None = None) -> list[DailyRun]:
 
 def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
     """One day of the daily run: notices and their fees, fines that stop at a notice,
-    hand-over to collection, expired holds. Returns None when the day was already run.
+    hand-over to collection, expired holds and copies not collected from parcel lockers
+    (counted with the holds). Returns None when the day was already run.
 
     Only loans with a notice falling due and holds expiring are touched (indexed dates);
     fines of other loans are derived when they end (ARCHITECTURE.md, The daily run). The
@@ -85,10 +88,13 @@ def daily_run_day(*, library: Library, day: date) -> DailyRun | None:
                                        hold_expires__lte=day)
             .values_list("member_id", "id", "item_id")
         )  # fmt: skip
-        _lock(Item, {row[2] for row in due + expired})
-        _lock(Member, {row[0] for row in due + expired})
+        in_lockers = [(d.loan.member_id, d.pk, d.loan.item_id)
+                      for d in lockers_waiting(library.pk, day).select_related("loan")]  # fmt: skip
+        _lock(Item, {row[2] for row in due + expired + in_lockers})
+        _lock(Member, {row[0] for row in due + expired + in_lockers})
         run.notices, run.charges = _notices_due(library, day, policy, calendars, due)
         run.holds_expired = _holds_expired(library, day, policy, [row[1] for row in expired])
+        run.holds_expired += lockers_not_collected(library.pk, day, policy)
         _reminders(library, day, policy)
         run.save(update_fields=["notices", "charges", "holds_expired"])
         return run

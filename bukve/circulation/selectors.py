@@ -13,7 +13,7 @@ from bukve.accounts.models import Charge
 from bukve.catalog.models import Item, Record
 from bukve.catalog.selectors import CataloguePage, catalogue_find
 from bukve.circulation.fines import is_exempt, loan_fine
-from bukve.circulation.models import DailyRun, Loan, Reservation, Transit
+from bukve.circulation.models import DailyRun, Loan, Locker, Reservation, Transit
 from bukve.circulation.services import Renewal, member_blocks, renewal_preview
 from bukve.libraries.models import Branch, Library
 from bukve.libraries.services import policy_for
@@ -68,6 +68,11 @@ def transits_open(*, start: Branch | None = None, to: Branch | None = None) -> Q
         transits = transits.filter(to_branch=to)
     return transits.select_related("item__record", "from_branch", "to_branch",
                                    "reservation").order_by("sent_date", "id")  # fmt: skip
+
+
+def locker_hold(locker: Locker, item: Item) -> Reservation | None:
+    """The reservation the copy is held for, to be collected from the locker."""
+    return Reservation.objects.filter(locker=locker, item=item, status=Reservation.HELD).first()
 
 
 def return_fine(loan: Loan) -> Charge | None:

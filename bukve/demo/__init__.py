@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from bukve.accounts.models import Charge, Payment
 from bukve.catalog.models import Item
+from bukve.circulation.lockers import locker_add
 from bukve.circulation.models import Loan, Reservation
 from bukve.demo.data import catalogue_create, members_create
 from bukve.demo.history import History
@@ -136,6 +137,9 @@ def demo_load(*, out: TextIO) -> None:
                 monday = _first_monday_after(start + timedelta(days=35))
                 closure_add(branch=library.branches.get(code="kobarid"), start=monday,
                             end=monday + timedelta(days=3), reason="Inventura")  # fmt: skip
+                # art. 22.b: the parcel locker in front of Knjižnica Tolmin
+                locker_add(branch=branches[0], code="paketnik",
+                           name="Paketnik pred Knjižnico Tolmin")  # fmt: skip
             prefix = PREFIXES[code]
             home = members_create(rng, library, branches, today, start, prefix)
             _, children = catalogue_create(rng, library, branches, today, prefix)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from bukve.accounts.models import Charge
 from bukve.accounts.services import SaleLine, open_debt, payment_take, sale_record
 from bukve.catalog.models import Item, Record
+from bukve.circulation import holds
 from bukve.circulation import services as circulation
 from bukve.circulation.daily import daily_run, daily_run_day
 from bukve.circulation.models import Loan, Reservation
@@ -278,7 +279,7 @@ class History:
             return
         item = Item.objects.filter(record_id=self.rng.choice(found)).first()
         assert item is not None
-        self.attempt(circulation.reservation_place, member=member, item=item,
+        self.attempt(holds.reservation_place, member=member, item=item,
                      pickup_branch=home, today=day)  # fmt: skip
 
     def pay_someone(self, day: date) -> None:

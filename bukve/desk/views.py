@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from bukve.accounts.selectors import charges_of, payments_of
 from bukve.accounts.services import open_debt
 from bukve.catalog.models import Item
+from bukve.circulation import holds
 from bukve.circulation import services as circulation
 from bukve.circulation.models import Reservation
 from bukve.circulation.selectors import (
@@ -274,7 +275,7 @@ def reserve(request: DeskRequest, pk: int) -> HttpResponse:
         show_no_item(request, barcode)
         return to_member(member)
     try:
-        reservation = circulation.reservation_place(
+        reservation = holds.reservation_place(
             member=member, item=item, pickup_branch=form.cleaned_data["pickup_branch"]
         )
     except Refused as refusal:
@@ -299,7 +300,7 @@ def reserve(request: DeskRequest, pk: int) -> HttpResponse:
 def reservation_cancel(request: DeskRequest, pk: int, reservation_pk: int) -> HttpResponse:
     member = member_or_404(request, pk)
     reservation = get_object_or_404(Reservation, pk=reservation_pk, member=member)
-    circulation.reservation_cancel(reservation=reservation)
+    holds.reservation_cancel(reservation=reservation)
     messages.success(request, _("Reservation cancelled."))
     return to_member(member)
 

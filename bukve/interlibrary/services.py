@@ -25,7 +25,8 @@ from bukve import refusals
 from bukve.accounts.settlement import charge_record
 from bukve.catalog.models import Item
 from bukve.catalog.services import item_lock
-from bukve.circulation.services import copy_route, member_blocks
+from bukve.circulation.holds import copy_route
+from bukve.circulation.services import member_blocks
 from bukve.formatting import money
 from bukve.interlibrary import fees
 from bukve.interlibrary.models import IllRequest

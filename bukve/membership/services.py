@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from bukve.accounts.models import Charge
 from bukve.accounts.settlement import charge_record
+from bukve.circulation.holds import reservation_cancel
 from bukve.circulation.models import Loan, Reservation
-from bukve.circulation.services import reservation_cancel
 from bukve.libraries.models import Library
 from bukve.libraries.services import policy_for
 from bukve.members.models import (

@@ -25,6 +25,7 @@ from bukve.accounts.services import credit, open_debt
 from bukve.accounts.settlement import ZERO
 from bukve.catalog.models import Record
 from bukve.circulation.fines import fine_explain
+from bukve.circulation.holds import reservation_cancel, reservation_place
 from bukve.circulation.models import Loan, Reservation
 from bukve.circulation.selectors import (
     catalogue_search,
@@ -33,12 +34,7 @@ from bukve.circulation.selectors import (
     queue_position,
     reservation_rows,
 )
-from bukve.circulation.services import (
-    loan_renew,
-    member_blocks,
-    reservation_cancel,
-    reservation_place,
-)
+from bukve.circulation.services import loan_renew, member_blocks
 from bukve.libraries.models import Branch
 from bukve.libraries.selectors import library_remembered
 from bukve.members.services import (

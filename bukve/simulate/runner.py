@@ -11,6 +11,7 @@ from django.utils import translation
 from bukve.accounts.models import Charge, Payment
 from bukve.accounts.services import balance, has_old_debt, open_debt, payment_take
 from bukve.catalog.models import Item, Record
+from bukve.circulation import holds
 from bukve.circulation import services as circulation
 from bukve.circulation.daily import daily_run_day
 from bukve.circulation.fines import fine_explain
@@ -115,9 +116,7 @@ def _play(
             case "reserve":
                 assert member and item
                 pickup = branches[event["branch"]] if "branch" in event else None
-                circulation.reservation_place(
-                    member=member, item=item, today=day, pickup_branch=pickup
-                )
+                holds.reservation_place(member=member, item=item, today=day, pickup_branch=pickup)
             case "pickup":
                 assert member and item
                 loan = circulation.hold_pickup(member=member, item=item, today=day)

@@ -14,8 +14,9 @@ from bukve.accounts.models import Charge, Payment
 from bukve.accounts.settlement import charge_record
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_revoke
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Loan
-from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
+from bukve.circulation.services import loan_checkin, loan_checkout
 
 JSON = "application/json"
 

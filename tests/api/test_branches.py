@@ -122,3 +122,37 @@ def test_a_check_in_at_an_unknown_branch_is_not_found(api, tolmin, make_member, 
     response = post(api, "/api/checkin", {"barcode": "T1001", "branch": "nowhere"})
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     assert api.get("/api/items/T1001").json()["status"] == "loan"  # nothing changed
+
+
+def test_a_reservation_collected_from_the_parcel_locker(api, tolmin, make_member, make_item):
+    # given: Tolmin's parcel locker and a book on its shelf
+    from bukve.circulation.lockers import locker_add
+
+    locker_add(branch=tolmin.branches.get(code="tolmin"), code="paketnik", name="Paketnik")
+    make_member(tolmin, "T0002")
+    make_item(tolmin, "T1001")
+
+    # when: Bor reserves it for the locker, and the librarian puts it in
+    asked = {"card_number": "T0002", "barcode": "T1001", "locker": "paketnik"}
+    hold = post(api, "/api/reservations", asked).json()
+    put = post(api, "/api/lockers/paketnik/deposit", {"barcode": "T1001"})
+
+    # then: lent from today, with a code to open the compartment and 3 days to collect it
+    assert (hold["status"], hold["pickup_branch"]) == ("held", "tolmin")
+    assert put.status_code == 200, put.json()
+    deposit = put.json()
+    assert (deposit["locker"], deposit["card_number"], deposit["barcode"]) == (
+        "paketnik", "T0002", "T1001",
+    )  # fmt: skip
+    assert len(deposit["code"]) == 6
+    loans = api.get("/api/members/T0002/loans").json()
+    assert [(x["barcode"], x["checkout_date"]) for x in loans] == [
+        ("T1001", deposit["deposited_date"])
+    ]
+    # when: the locker reports it collected
+    done = post(api, f"/api/lockers/deposits/{deposit['id']}/collected", {}).json()
+    assert done["collected_date"] is not None
+    # and: a copy not held for the locker is refused
+    make_item(tolmin, "T1002")
+    again = post(api, "/api/lockers/paketnik/deposit", {"barcode": "T1002"})
+    assert (again.status_code, again.json()["code"]) == (409, "not_in_locker")

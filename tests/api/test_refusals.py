@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
+from bukve.circulation.holds import reservation_place
+from bukve.circulation.services import loan_checkin, loan_checkout
 
 JSON = "application/json"
 

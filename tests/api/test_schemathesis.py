@@ -56,7 +56,8 @@ def circulation(tolmin, make_member, make_item, one_connection):
 
     from bukve.accounts.settlement import charge_record
     from bukve.circulation.daily import daily_run
-    from bukve.circulation.services import loan_checkout, reservation_place
+    from bukve.circulation.holds import reservation_place
+    from bukve.circulation.services import loan_checkout
 
     today = timezone.localdate()
     ana, bor = make_member(tolmin, "T0001"), make_member(tolmin, "T0002", last_name="Kos")

@@ -62,7 +62,8 @@ def test_a_copy_out_or_held_is_not_withdrawn(setting, status: str, code: str) ->
 
 
 def test_a_withdrawn_copy_is_neither_lent_nor_reserved(load_library, make_member, make_item):
-    from bukve.circulation.services import loan_checkout, reservation_place
+    from bukve.circulation.holds import reservation_place
+    from bukve.circulation.services import loan_checkout
 
     tolmin = load_library("tolmin")
     member = make_member(tolmin, "T0001")

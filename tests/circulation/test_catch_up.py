@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item, Record
+from bukve.circulation import holds
 from bukve.circulation import services as circulation
 from bukve.circulation.daily import daily_run, daily_run_day
 from bukve.circulation.models import Loan, Reservation
@@ -96,7 +97,7 @@ def play(code, library, members, items, event):
             case "lost":
                 return circulation.loan_declare_lost(item=item, today=today).status
             case "reserve":
-                return circulation.reservation_place(member=member, item=item, today=today).status
+                return holds.reservation_place(member=member, item=item, today=today).status
             case "pickup":
                 return circulation.hold_pickup(member=member, item=item, today=today).due_date
     except Refused as refusal:

@@ -10,8 +10,9 @@ from bukve.accounts.models import Charge
 from bukve.catalog.models import Item
 from bukve.circulation.daily import daily_run
 from bukve.circulation.fines import fine_explain
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Loan, Reservation
-from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
+from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.notices.models import Notice
 from bukve.refusals import Refused
 

@@ -9,13 +9,9 @@ from django.utils import translation
 from bukve.accounts.services import payment_take
 from bukve.accounts.settlement import charge_record
 from bukve.catalog.models import Item
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Loan, Reservation
-from bukve.circulation.services import (
-    hold_pickup,
-    loan_checkin,
-    loan_checkout,
-    reservation_place,
-)
+from bukve.circulation.services import hold_pickup, loan_checkin, loan_checkout
 from bukve.members.models import Member
 from bukve.refusals import Refused
 

@@ -13,8 +13,9 @@ from django.db import connection, transaction
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item
 from bukve.circulation.daily import daily_run_day
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import DailyRun, Loan
-from bukve.circulation.services import hold_pickup, loan_checkin, loan_checkout, reservation_place
+from bukve.circulation.services import hold_pickup, loan_checkin, loan_checkout
 from bukve.notices.models import Notice
 from bukve.refusals import Refused
 

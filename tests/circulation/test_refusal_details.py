@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from django.utils import translation
 
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.services import (
     hold_pickup,
     loan_checkin,
     loan_checkout,
     loan_declare_lost,
     loan_renew,
-    reservation_place,
 )
 from bukve.refusals import Refused
 

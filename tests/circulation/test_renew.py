@@ -8,8 +8,9 @@ import pytest
 from bukve.accounts.models import Charge
 from bukve.accounts.settlement import charge_record
 from bukve.circulation.daily import daily_run_day
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Loan
-from bukve.circulation.services import loan_checkin, loan_checkout, loan_renew, reservation_place
+from bukve.circulation.services import loan_checkin, loan_checkout, loan_renew
 from bukve.members.models import Member
 from bukve.refusals import Refused
 

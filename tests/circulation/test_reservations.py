@@ -8,14 +8,9 @@ import pytest
 from bukve.accounts.models import Charge
 from bukve.catalog.models import Item
 from bukve.circulation.daily import daily_run_day
+from bukve.circulation.holds import reservation_cancel, reservation_place
 from bukve.circulation.models import Reservation
-from bukve.circulation.services import (
-    hold_pickup,
-    loan_checkin,
-    loan_checkout,
-    reservation_cancel,
-    reservation_place,
-)
+from bukve.circulation.services import hold_pickup, loan_checkin, loan_checkout
 from bukve.refusals import Refused
 
 

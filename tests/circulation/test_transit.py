@@ -7,15 +7,10 @@ from datetime import date
 import pytest
 
 from bukve.catalog.models import Item
+from bukve.circulation.holds import reservation_cancel, reservation_place
 from bukve.circulation.models import Reservation, Transit
 from bukve.circulation.selectors import pull_list, transits_open
-from bukve.circulation.services import (
-    hold_pickup,
-    loan_checkin,
-    loan_checkout,
-    reservation_cancel,
-    reservation_place,
-)
+from bukve.circulation.services import hold_pickup, loan_checkin, loan_checkout
 from bukve.notices.models import Message
 from bukve.refusals import Refused
 

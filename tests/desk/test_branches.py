@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from bukve.catalog.models import Item
-from bukve.circulation.services import loan_checkout, reservation_place
+from bukve.circulation.holds import reservation_place
+from bukve.circulation.services import loan_checkout
 
 
 @pytest.fixture

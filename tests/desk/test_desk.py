@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bukve.accounts.models import Charge, Payment
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Loan, Reservation
-from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
+from bukve.circulation.services import loan_checkin, loan_checkout
 from bukve.libraries.models import Staff
 from bukve.refusals import Refused
 from tests.portal.helpers import sentence, sl

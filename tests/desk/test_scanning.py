@@ -10,8 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Loan
-from bukve.circulation.services import loan_checkin, loan_checkout, reservation_place
+from bukve.circulation.services import loan_checkin, loan_checkout
 
 
 def page(response) -> str:

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from bukve.catalog.models import Item
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Reservation
-from bukve.circulation.services import loan_checkout, reservation_place
+from bukve.circulation.services import loan_checkout
 from bukve.interlibrary.models import IllRequest
 from bukve.interlibrary.selectors import ill_overdue, ill_requests_open
 from bukve.interlibrary.services import (

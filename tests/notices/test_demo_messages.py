@@ -17,7 +17,8 @@ import pytest
 from django.utils import timezone
 
 from bukve.circulation.daily import daily_run
-from bukve.circulation.services import loan_checkout, reservation_place
+from bukve.circulation.holds import reservation_place
+from bukve.circulation.services import loan_checkout
 from bukve.notices.channels import kept_files
 from bukve.notices.models import Delivery, Message, Notice
 from bukve.notices.services import outbox_send, outbox_send_all

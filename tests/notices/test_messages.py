@@ -8,7 +8,8 @@ import pytest
 from django.utils import translation
 
 from bukve.circulation.daily import daily_run_day
-from bukve.circulation.services import loan_checkout, reservation_place
+from bukve.circulation.holds import reservation_place
+from bukve.circulation.services import loan_checkout
 from bukve.notices.models import Message
 
 

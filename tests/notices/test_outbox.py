@@ -15,7 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from bukve.circulation.daily import daily_run
-from bukve.circulation.services import loan_checkout, reservation_place
+from bukve.circulation.holds import reservation_place
+from bukve.circulation.services import loan_checkout
 from bukve.notices import channels
 from bukve.notices.models import Delivery, Message, Notice
 from bukve.notices.services import (

@@ -2,8 +2,9 @@
 
 from datetime import date
 
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Loan
-from bukve.circulation.services import loan_checkout, reservation_place
+from bukve.circulation.services import loan_checkout
 from bukve.members.models import Member
 
 from .helpers import page, sentence, sl

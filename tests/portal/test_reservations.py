@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from bukve.catalog.models import Record
+from bukve.circulation.holds import reservation_place
 from bukve.circulation.models import Reservation
-from bukve.circulation.services import loan_checkout, reservation_place
+from bukve.circulation.services import loan_checkout
 
 from .helpers import page, sentence, sl
 
