@@ -42,7 +42,7 @@ def hold_shelf_of(branch: Branch | None) -> QuerySet[Reservation]:
     """The copies on a branch's hold shelf, the first to expire first."""
     return (
         Reservation.objects.filter(pickup_branch=branch, status=Reservation.HELD)
-        .select_related("member", "item__record")
+        .select_related("member", "item__record", "locker")
         .order_by("hold_expires", "id")
     )
 
@@ -68,6 +68,13 @@ def transits_open(*, start: Branch | None = None, to: Branch | None = None) -> Q
         transits = transits.filter(to_branch=to)
     return transits.select_related("item__record", "from_branch", "to_branch",
                                    "reservation").order_by("sent_date", "id")  # fmt: skip
+
+
+def lockers_offered(library: Library, today: date) -> list[Locker]:
+    """The parcel lockers a member may choose to collect from, where the rules allow them."""
+    if policy_for(library, today).locker_days is None:
+        return []
+    return list(Locker.objects.filter(library=library).select_related("branch").order_by("name"))
 
 
 def locker_hold(locker: Locker, item: Item) -> Reservation | None:
@@ -131,11 +138,11 @@ def reservation_rows(member: Member) -> list[ReservationRow]:
     """A member's reservations waiting or on the hold shelf, with their place in the queue."""
     reservations = (
         Reservation.objects.filter(member=member, status__in=Reservation.OPEN)
-        .select_related("record", "pickup_branch", "item")
+        .select_related("record", "pickup_branch", "item", "locker")
         .order_by("placed_date", "id")
     )
-    return [
-        ReservationRow(r, queue_position(r) if r.status == Reservation.WAITING else None)
+    return [  # a copy on its way has no place in the queue
+        ReservationRow(r, queue_position(r) if r.status == r.WAITING and not r.item_id else None)
         for r in reservations
     ]
 

@@ -51,6 +51,7 @@ urlpatterns = [
     path("checkin/", views.checkin, name="checkin"),
     path("holds/", views.hold_shelf, name="hold_shelf"),
     path("branch/", branch_views.branch_work, name="branch"),
+    path("holds/<id:reservation_pk>/locker/", branch_views.locker_put, name="locker_put"),
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path("catalogue/records/new/", catalogue_views.record_new, name="catalogue_record_new"),
     path("catalogue/records/<id:pk>/", catalogue_views.record, name="catalogue_record"),

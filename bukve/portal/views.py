@@ -26,11 +26,12 @@ from bukve.accounts.settlement import ZERO
 from bukve.catalog.models import Record
 from bukve.circulation.fines import fine_explain
 from bukve.circulation.holds import reservation_cancel, reservation_place
-from bukve.circulation.models import Loan, Reservation
+from bukve.circulation.models import Loan, Locker, Reservation
 from bukve.circulation.selectors import (
     catalogue_search,
     copy_to_reserve,
     loan_rows,
+    lockers_offered,
     queue_position,
     reservation_rows,
 )
@@ -244,11 +245,13 @@ def search(request: MemberRequest) -> HttpResponse:
     )
     found = context["found"]
     rows = [(hit, copy_to_reserve(hit.record)) for hit in found.hits] if found else []
+    lockers = lockers_offered(member.library, timezone.localdate())
     return render(
         request,
         "portal/search.html",
-        {"section": "search", "rows": rows, "library": member.library, **context},
-    )
+        {"section": "search", "rows": rows, "library": member.library, "lockers": lockers,
+         **context},
+    )  # fmt: skip
 
 
 @require_POST
@@ -259,15 +262,24 @@ def reserve(request: MemberRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(
         Record.objects.prefetch_related("items__branch"), pk=record_id, library=member.library_id
     )
-    branch_id = request.POST.get("pickup_branch", "")
-    if not branch_id.isdigit():
+    # a branch's id, or "locker-" and a parcel locker's (Tolmin art. 22.b)
+    choice = request.POST.get("pickup_branch", "")
+    locker_id = choice.removeprefix("locker-")
+    if not locker_id.isdigit():
         raise Http404
-    branch = get_object_or_404(Branch, pk=branch_id, library=member.library_id)
+    locker = None
+    if locker_id != choice:
+        locker = get_object_or_404(Locker, pk=locker_id, library=member.library_id)
+        branch = locker.branch
+    else:
+        branch = get_object_or_404(Branch, pk=choice, library=member.library_id)
     item = copy_to_reserve(record)
     if item is None:
         raise Http404
     try:
-        reservation = reservation_place(member=member, item=item, pickup_branch=branch)
+        reservation = reservation_place(
+            member=member, item=item, pickup_branch=branch, locker=locker
+        )
     except Refused as refused:
         messages.error(
             request,
@@ -276,7 +288,13 @@ def reserve(request: MemberRequest, record_id: int) -> HttpResponse:
         )
         query = urlencode({"q": request.POST.get("q", "")})
         return redirect(f"{reverse('portal:search')}?{query}")
-    if reservation.status == Reservation.HELD:
+    if reservation.locker is not None and reservation.status == Reservation.HELD:
+        messages.success(
+            request,
+            _("A copy of %(title)s goes into %(locker)s; you will get the code to open it.")
+            % {"title": record, "locker": reservation.locker},
+        )
+    elif reservation.status == Reservation.HELD:
         messages.success(
             request,
             _("A copy of %(title)s is waiting for you at %(branch)s; pick it up by %(date)s.")
@@ -286,6 +304,12 @@ def reserve(request: MemberRequest, record_id: int) -> HttpResponse:
                 "date": _day(reservation.hold_expires),
             },
         )
+    elif reservation.item is not None:  # pulled from another branch's shelf and sent
+        messages.success(
+            request,
+            _("A copy of %(title)s is on its way to %(branch)s; you will be told when it is "
+              "ready.") % {"title": record, "branch": reservation.pickup_branch},
+        )  # fmt: skip
     else:
         messages.success(
             request,

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from bukve.catalog.models import Item
 from bukve.circulation.holds import reservation_place
+from bukve.circulation.lockers import locker_add
+from bukve.circulation.models import LockerDeposit
 from bukve.circulation.services import loan_checkout
 
 
@@ -61,3 +63,18 @@ def test_a_branch_of_another_library_cannot_be_chosen(tolmin, load_library, staf
     response = desk.post(reverse("desk:branch"), {"branch": other.pk}, follow=True)
     assert "Izberite eno od enot knjižnice." in shown(response)
     assert response.context["branch"].library == tolmin
+
+
+def test_a_locker_hold_is_put_in_the_locker_from_the_hold_shelf(
+    tolmin, staff_client, make_member, make_item
+):
+    desk = staff_client(tolmin, branch=tolmin.branches.get(code="tolmin"))
+    locker = locker_add(branch=tolmin.branches.get(code="tolmin"), code="paketnik",
+                        name="Paketnik pred Knjižnico Tolmin")  # fmt: skip
+    book = make_item(tolmin, "b1", title="Alamut", branch="tolmin")
+    hold = reservation_place(member=make_member(tolmin, "bor"), item=book, locker=locker)
+    shelf = desk.get(reverse("desk:hold_shelf")).content.decode()
+    assert "Vloži v Paketnik pred Knjižnico Tolmin" in shelf
+    done = desk.post(reverse("desk:locker_put", args=[hold.pk]), follow=True)
+    assert "koda je bila poslana članu" in shown(done)
+    assert LockerDeposit.objects.get().reservation == hold

@@ -4,6 +4,7 @@ cancelling."""
 from datetime import date
 
 import pytest
+from django.utils.html import escape
 
 from bukve.catalog.models import Record
 from bukve.circulation.holds import reservation_place
@@ -200,3 +201,33 @@ def test_it_says_the_member_already_waits_for_a_title_reserved_twice(
     assert sl("%(title)s was not reserved. %(reason)s", title="Harry Potter", reason="") in html
     assert "2. 6. 2026" in html
     assert Reservation.objects.filter(member=ana).count() == 1
+
+
+def test_a_member_of_tolmin_reserves_for_the_parcel_locker(
+    client, load_library, make_portal_member, make_item, log_in
+):
+    # given: Tolmin's parcel locker, and a title on the shelf of Kobarid only
+    from bukve.circulation.lockers import locker_add
+
+    tolmin = load_library("tolmin")
+    locker = locker_add(branch=tolmin.branches.get(code="tolmin"), code="paketnik",
+                        name="Paketnik pred Knjižnico Tolmin")  # fmt: skip
+    ana = make_portal_member(tolmin, "T0001")
+    copy = titled(make_item(tolmin, "k1", branch="kobarid"), "Alamut", "Vladimir Bartol")
+    log_in(ana)
+
+    # when: she searches it; the locker is one of the places to pick it up
+    html = page(client.get("/moja/search/", {"q": "alamut"}))
+    assert f'value="locker-{locker.pk}"' in html and "Paketnik pred Knjižnico Tolmin" in html
+
+    # when: she reserves it for the locker
+    reserved = client.post(f"/moja/search/{copy.record_id}/reserve/",
+                           {"pickup_branch": f"locker-{locker.pk}"}, follow=True)  # fmt: skip
+
+    # then: it is sent from Kobarid to Tolmin, which fills the locker
+    reservation = Reservation.objects.get(member=ana)
+    assert (reservation.locker, reservation.pickup_branch.code) == (locker, "tolmin")
+    assert (reservation.status, reservation.item) == (Reservation.WAITING, copy)
+    told = sl("A copy of %(title)s is on its way to %(branch)s; you will be told when it is "
+              "ready.", title="Alamut", branch=reservation.pickup_branch)  # fmt: skip
+    assert escape(told) in page(reserved)
