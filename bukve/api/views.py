@@ -496,3 +496,10 @@ def daily_run_status(request: ApiRequest, limit: s.Limit = 7) -> Any:
     library = _staff(request).library
     runs = daily_runs_latest(library, limit)
     return {"library": library.code, "last_date": runs[0].date if runs else None, "runs": runs}
+
+
+# --- interlibrary loan: its own module, registered once this one's names exist ---------------
+
+from bukve.api.ill import router as ill_router  # noqa: E402
+
+api.add_router("/ill", ill_router)
