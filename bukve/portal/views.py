@@ -39,6 +39,7 @@ from bukve.circulation.services import (
     reservation_cancel,
     reservation_place,
 )
+from bukve.interlibrary.selectors import member_ill_requests
 from bukve.libraries.models import Branch
 from bukve.libraries.selectors import library_remembered
 from bukve.members.services import (
@@ -217,7 +218,11 @@ def reservations(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "portal/reservations.html",
-        {"section": "reservations", "rows": reservation_rows(member)},
+        {
+            "section": "reservations",
+            "rows": reservation_rows(member),
+            "ill": member_ill_requests(member),
+        },
     )
 
 
