@@ -191,7 +191,7 @@ def ill_step(request: DeskRequest, pk: int, step: str) -> HttpResponse:
 
 def _tell_done(request: DeskRequest, taken: IllRequest, done: Promise, *, charged: bool) -> None:
     text = str(done) % {
-        "title": taken.title, "partner": taken.partner, "member": taken.member or "—",
+        "title": taken.title, "partner": taken.partner, "member": _who(taken),
         "due": date_text(taken.due_date),
     }  # fmt: skip
     if charged and taken.fee is not None:
@@ -202,6 +202,12 @@ def _tell_done(request: DeskRequest, taken: IllRequest, done: Promise, *, charge
             messages.warning(request, f"{text} {COPY_NEXT[taken.item.status]}")
             return
     messages.success(request, text)
+
+
+def _who(taken: IllRequest) -> str:
+    """The member by name (their card number when they have none), or a dash once gone."""
+    member = taken.member
+    return (member.name or member.card_number) if member is not None else "—"
 
 
 def _back(request: DeskRequest, taken: IllRequest) -> HttpResponse:
