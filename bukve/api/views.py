@@ -26,6 +26,8 @@ from bukve.accounts.models import Charge, Payment
 from bukve.accounts.selectors import charges_of, library_fine, payments_of
 from bukve.accounts.services import open_debt, payment_take
 from bukve.api import schemas as s
+from bukve.api.base import ApiRequest, NotFound
+from bukve.api.ill import router as ill_router
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_authenticate
 from bukve.catalog.models import Item, Record
@@ -56,12 +58,6 @@ from bukve.members.services import member_search
 from bukve.refusals import SENTENCES, Refused
 
 
-class ApiRequest(HttpRequest):
-    """The request of an endpoint behind TokenAuth, for type annotations."""
-
-    auth: ApiToken
-
-
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         return api_token_authenticate(key=token)
@@ -79,12 +75,6 @@ api = BukveApi(
     urls_namespace="api",
     auth=TokenAuth(),
 )
-
-
-class NotFound(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, **more: Any) -> HttpResponse:
@@ -529,3 +519,9 @@ def daily_run_status(request: ApiRequest, limit: s.Limit = 7) -> Any:
     library = _staff(request).library
     runs = daily_runs_latest(library, limit)
     return {"library": library.code, "last_date": runs[0].date if runs else None, "runs": runs}
+
+
+# --- interlibrary loan: its own module (bukve/api/ill.py) -------------------------------------
+
+
+api.add_router("/ill", ill_router)

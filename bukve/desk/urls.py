@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bukve.desk import account_views, branch_views, catalogue_views, member_views, views
+from bukve.desk import (
+    account_views,
+    branch_views,
+    catalogue_views,
+    ill_views,
+    member_views,
+    views,
+)
 from bukve.desk.forms import DeskLoginForm
 
 app_name = "desk"
@@ -52,6 +59,10 @@ urlpatterns = [
     path("holds/", views.hold_shelf, name="hold_shelf"),
     path("branch/", branch_views.branch_work, name="branch"),
     path("holds/<id:reservation_pk>/locker/", branch_views.locker_put, name="locker_put"),
+    path("ill/", ill_views.ill_list, name="ill"),
+    path("ill/lend/", ill_views.ill_lend, name="ill_lend"),
+    path("ill/<id:pk>/<slug:step>/", ill_views.ill_step, name="ill_step"),
+    path("members/<id:pk>/ill/", ill_views.ill_order, name="ill_order"),
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path("catalogue/records/new/", catalogue_views.record_new, name="catalogue_record_new"),
     path("catalogue/records/<id:pk>/", catalogue_views.record, name="catalogue_record"),

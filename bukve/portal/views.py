@@ -36,6 +36,7 @@ from bukve.circulation.selectors import (
     reservation_rows,
 )
 from bukve.circulation.services import loan_renew, member_blocks
+from bukve.interlibrary.selectors import member_ill_requests
 from bukve.libraries.models import Branch
 from bukve.libraries.selectors import library_remembered
 from bukve.members.services import (
@@ -214,7 +215,11 @@ def reservations(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "portal/reservations.html",
-        {"section": "reservations", "rows": reservation_rows(member)},
+        {
+            "section": "reservations",
+            "rows": reservation_rows(member),
+            "ill": member_ill_requests(member),
+        },
     )
 
 
