@@ -179,17 +179,13 @@ class LoanOut(Schema):
         return loan.branch.code
 
 
-class ReservationOut(Schema):
-    id: int
+class _ReservationFacts(Schema):
+    """Who reserved what, to pick up where: what a reservation and a pull list row share."""
+
     card_number: str
     title: str
     pickup_branch: str
     placed_date: dt.date
-    status: str
-    barcode: str | None  # the copy held for the member
-    held_date: dt.date | None
-    hold_expires: dt.date | None  # the last day to collect it
-    closed_date: dt.date | None
 
     @staticmethod
     def resolve_card_number(reservation: Reservation) -> str:
@@ -203,6 +199,15 @@ class ReservationOut(Schema):
     def resolve_pickup_branch(reservation: Reservation) -> str:
         return reservation.pickup_branch.code
 
+
+class ReservationOut(_ReservationFacts):
+    id: int
+    status: str
+    barcode: str | None  # the copy held for the member
+    held_date: dt.date | None
+    hold_expires: dt.date | None  # the last day to collect it
+    closed_date: dt.date | None
+
     @staticmethod
     def resolve_barcode(reservation: Reservation) -> str | None:
         return reservation.item.barcode if reservation.item else None
@@ -215,16 +220,12 @@ class CheckInOut(Schema):
     status: str  # the copy's status now: held, in_transit or shelf
 
 
-class PullOut(Schema):
+class PullOut(_ReservationFacts):
     """A copy on the branch's shelf to take for a hold at another branch, and scan in."""
 
     reservation_id: int
     barcode: str
     call_number: str
-    title: str
-    pickup_branch: str
-    card_number: str
-    placed_date: dt.date
 
     @staticmethod
     def resolve_reservation_id(reservation: Reservation) -> int:
@@ -239,18 +240,6 @@ class PullOut(Schema):
     def resolve_call_number(reservation: Reservation) -> str:
         assert reservation.item is not None
         return reservation.item.call_number
-
-    @staticmethod
-    def resolve_title(reservation: Reservation) -> str:
-        return reservation.record.title
-
-    @staticmethod
-    def resolve_pickup_branch(reservation: Reservation) -> str:
-        return reservation.pickup_branch.code
-
-    @staticmethod
-    def resolve_card_number(reservation: Reservation) -> str:
-        return reservation.member.card_number
 
 
 class TransitOut(Schema):
