@@ -119,6 +119,12 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
 
 
+def index(request: HttpRequest) -> HttpResponse:
+    """/api/ itself: where the API describes itself."""
+    return JsonResponse({"openapi": request.build_absolute_uri("openapi.json"),
+                         "docs": request.build_absolute_uri("docs")})  # fmt: skip
+
+
 @csrf_exempt
 def nowhere(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any other address under /api/: a JSON 404 rather than the site's HTML page."""

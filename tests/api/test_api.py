@@ -371,6 +371,13 @@ def test_it_answers_unknown_addresses_in_json(api):
         assert response.json()["code"] == "not_found"
 
 
+def test_its_root_says_where_it_describes_itself(client):
+    body = client.get("/api/").json()
+    assert body == {"openapi": "http://testserver/api/openapi.json",
+                    "docs": "http://testserver/api/docs"}  # fmt: skip
+    assert client.get(body["openapi"]).status_code == 200
+
+
 def test_it_shows_a_member_with_their_blocks(api, tolmin, make_member):
     # given: Vid's membership ran out yesterday
     make_member(tolmin, "T0001", last_name="Kos", expires=timezone.localdate() - timedelta(days=1))
