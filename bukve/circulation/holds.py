@@ -127,9 +127,16 @@ def _shelf_serve(reservation: Reservation, copies: list[Item], day: date, policy
 
 
 def _queue_serve(record_id: int, day: date, policy: Policy) -> None:
-    """Serve from the shelf the members waiting for a title with no copy named yet. Caller
-    holds the locks of the title's copies it may hold."""
-    copies = list(Item.objects.filter(record=record_id).select_related("branch"))
+    """Serve from the shelf the members waiting for a title with no copy named yet, with the
+    title's copies that no other transaction holds: taking more locks here, after the
+    caller's member lock, must not wait (the lock order is copies, then member), and a copy
+    another desk holds is busy anyway."""
+    copies = list(
+        Item.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(record=record_id)
+        .select_related("branch")
+        .order_by("pk")
+    )
     waiting = Reservation.objects.select_related("pickup_branch", "library", "member")
     for reservation in waiting.filter(record=record_id, status=Reservation.WAITING,
                                       item__isnull=True).order_by("placed_date", "id"):  # fmt: skip
