@@ -24,6 +24,9 @@ SENTENCES = {
     "item_on_loan": _("The copy is on loan; it can be withdrawn once it is back."),
     "item_held": _("The copy waits on the hold shelf for a member; cancel the hold first."),
     "item_withdrawn": _("The copy has been withdrawn from the collection."),
+    "item_in_transit": _(
+        "The copy is on its way between branches; withdraw it once it has arrived."
+    ),
     "item_not_available": _("This item is not available: it is on loan or held for someone."),
     "limit_reached": _("The member has reached the limit of items on loan."),
     "membership_restricted": _(

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bukve.catalog.events import copy_withdrawn
 from bukve.catalog.models import Item, Record
 from bukve.libraries.models import Branch, Library
 from bukve.refusals import ISBN_NOT_VALID, YEAR_NOT_POSSIBLE, Refused
@@ -89,8 +90,9 @@ def item_update(*, item: Item, values: ItemFields, by: User | None) -> Item:
 
 def item_withdraw(*, item: Item, today: date, by: User | None) -> Item:
     """Take a copy out of the collection (odpis): it can't be lent or reserved any more and
-    is left out of exports. A copy on loan or on the hold shelf can't be withdrawn
-    (`item_on_loan`, `item_held`). Locks: the item."""
+    is left out of exports. A copy on loan, on the hold shelf or on its way between branches
+    can't be withdrawn (`item_on_loan`, `item_held`, `item_in_transit`); a hold that was to
+    be pulled from it is given another copy (bukve.catalog.events). Locks: the item."""
     with transaction.atomic():
         item = item_lock(item.pk)
         if item.status == Item.LOAN:
@@ -99,8 +101,11 @@ def item_withdraw(*, item: Item, today: date, by: User | None) -> Item:
             raise Refused("item_held")
         if item.status == Item.WITHDRAWN:
             raise Refused("item_withdrawn")
+        if item.status == Item.IN_TRANSIT:
+            raise Refused("item_in_transit")
         item.status, item.withdrawn_on, item.updated_by = Item.WITHDRAWN, today, by
         item.save(update_fields=["status", "withdrawn_on", "updated_by", "updated_at"])
+        copy_withdrawn.send(sender=Item, item=item, day=today)
         return item
 
 

@@ -143,12 +143,12 @@ def _queue_serve(record_id: int, day: date, policy: Policy) -> None:
         _shelf_serve(reservation, copies, day, policy)
 
 
-def pull_release(item: Item, day: date, policy: Policy) -> None:
-    """A copy to be pulled for a reservation was lent from the shelf: the reservation waits
-    for another copy. Caller holds the copy's lock."""
+def pull_release(item: Item, day: date, policy: Policy | None = None) -> None:
+    """A copy to be pulled for a reservation was lent from the shelf or withdrawn: the
+    reservation is served by another copy, or waits. Caller holds the copy's lock."""
     pulls = Reservation.objects.filter(item=item, status=Reservation.WAITING)
     if pulls.update(item=None):
-        _queue_serve(item.record_id, day, policy)
+        _queue_serve(item.record_id, day, policy or policy_for(item.library, day))
 
 
 def reservation_place(

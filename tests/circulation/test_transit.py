@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bukve.catalog.models import Item
+from bukve.catalog.services import item_withdraw
 from bukve.circulation.holds import reservation_cancel, reservation_place
 from bukve.circulation.models import Reservation, Transit
 from bukve.circulation.selectors import pull_list, transits_open
@@ -214,3 +215,23 @@ def test_a_library_whose_copies_do_not_travel_holds_at_once(tolmin, branch, make
     loan = hold_pickup(member=bor, item=book, today=TUE)
     done = loan_checkin(item=loan.item, branch=branch("kobarid"), today=WED)
     assert done.transit is None and status(book) == Item.SHELF
+
+
+def test_a_copy_to_pull_withdrawn_leaves_the_hold_to_another_copy(
+    tolmin, branch, make_member, make_item
+):
+    bor = make_member(tolmin, "bor")
+    first = make_item(tolmin, "b1", record="r", branch="tolmin")
+    other = make_item(tolmin, "b2", record="r", branch="kobarid")
+    reservation_place(member=bor, item=first, pickup_branch=branch("bovec"), today=MON)
+    item_withdraw(item=first, today=TUE, by=None)
+    assert [r.item for r in pull_list(branch("kobarid"))] == [other]
+
+
+def test_a_copy_in_transit_is_not_withdrawn(tolmin, branch, make_member, make_item):
+    book = make_item(tolmin, "b1", branch="tolmin")
+    loan_checkout(member=make_member(tolmin, "ana"), item=book, today=MON)
+    loan_checkin(item=book, branch=branch("kobarid"), today=TUE)
+    with pytest.raises(Refused) as refused:
+        item_withdraw(item=book, today=WED, by=None)
+    assert refused.value.code == "item_in_transit"
