@@ -22,7 +22,10 @@ from bukve.refusals import ISBN_NOT_VALID, YEAR_NOT_POSSIBLE, Refused
 def item_lock(pk: int) -> Item:
     """The item, locked for the rest of the transaction (the first lock of the documented
     order: item, then member, then their loans and charges)."""
-    return Item.objects.select_for_update().select_related("record", "branch", "library").get(pk=pk)
+    # of=self: the rows joined for reading (its title, branch, library) are not locked, or
+    # every desk would queue on the library's one row
+    locked = Item.objects.select_for_update(of=("self",))
+    return locked.select_related("record", "branch", "library").get(pk=pk)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ def item_create(*, record: Record, values: ItemFields, by: User | None) -> Item:
     """A new copy of `record`, on the shelf. Refuses a barcode the library uses already
     (`barcode_taken`)."""
     with transaction.atomic():
-        record = Record.objects.select_for_update().select_related("library").get(pk=record.pk)
+        locked = Record.objects.select_for_update(of=("self",))
+        record = locked.select_related("library").get(pk=record.pk)
         _check(record.library, values)
         item = Item(library=record.library, record=record, created_by=by, updated_by=by)
         _apply(item, values)

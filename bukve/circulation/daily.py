@@ -337,14 +337,14 @@ def _holds_expired(library: Library, day: date, policy: Policy, ids: list[int]) 
         return 0
     items = {
         i.pk: i
-        for i in Item.objects.select_for_update()
+        for i in Item.objects.select_for_update(of=("self",))
         .select_related("record", "branch", "library")
         .filter(pk__in={r.item_id for r in expired})
         .order_by("pk")
     }
     members = {
         m.pk: m
-        for m in Member.objects.select_for_update()
+        for m in Member.objects.select_for_update(of=("self",))
         .select_related("library")
         .filter(pk__in={r.member_id for r in expired})
         .order_by("pk")

@@ -22,7 +22,7 @@ from bukve.refusals import Refused
 def member_lock(pk: int) -> Member:
     """The member, locked for the rest of the transaction (after the item, if any, and before
     their loans and charges)."""
-    return Member.objects.select_for_update().select_related("library").get(pk=pk)
+    return Member.objects.select_for_update(of=("self",)).select_related("library").get(pk=pk)
 
 
 # Hashed once, checked when no member matches, so that a wrong card number takes as long
