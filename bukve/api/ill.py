@@ -16,13 +16,10 @@ from ninja import Router, Schema
 from pydantic import AfterValidator, Field, StringConstraints
 
 from bukve.api import schemas as s
-from bukve.api.base import ApiRequest, NotFound
-from bukve.catalog.selectors import item_by_barcode
+from bukve.api.base import ApiRequest, NotFound, branch_of, item_of, member_of, staff_of
 from bukve.interlibrary import services as ill
 from bukve.interlibrary.models import IllRequest
 from bukve.interlibrary.selectors import ill_request_get, ill_requests_open
-from bukve.libraries.selectors import branch_coded
-from bukve.members.selectors import member_by_card
 
 router: Router = Router(tags=["interlibrary loan"])
 
@@ -130,12 +127,8 @@ class SentIn(Schema):
 # --- looking things up in the caller's library ----------------------------------------------
 
 
-def _library_id(request: ApiRequest) -> int:
-    return request.auth.staff.library_id
-
-
 def _found(request: ApiRequest, pk: int) -> IllRequest:
-    found = ill_request_get(request.auth.staff.library, pk)
+    found = ill_request_get(staff_of(request).library, pk)
     if found is None:
         raise NotFound(_("No interlibrary loan with this id in your library."))
     return found
@@ -147,7 +140,7 @@ def _done(request: ApiRequest, taken: IllRequest) -> IllRequest:
 
 
 def _by(request: ApiRequest) -> dict[str, Any]:
-    return {"staff_user": request.auth.staff.user}
+    return {"staff_user": staff_of(request).user}
 
 
 # --- the list, and one request ----------------------------------------------------------------
@@ -162,7 +155,7 @@ def ill_list(
 ) -> Any:
     """The library's interlibrary loans not finished yet, the oldest first: titles for our
     members until they are sent back, our copies until they are back (`direction` narrows)."""
-    return ill_requests_open(request.auth.staff.library, direction)[offset : offset + limit]
+    return ill_requests_open(staff_of(request).library, direction)[offset : offset + limit]
 
 
 @router.post("/requests", response={200: IllOut, **s.WRITE_ERRORS})
@@ -170,14 +163,8 @@ def ill_order(request: ApiRequest, data: IllRequestIn) -> Any:
     """Order a title from another library for a member (Tolmin art. 47); refused like a
     checkout for a member who may not borrow (`in_collection`, `membership_restricted`,
     `membership_expired`, `debt_overdue`)."""
-    member = member_by_card(_library_id(request), data.card_number)
-    if member is None:
-        raise NotFound(_("No member with this card number in your library."))
-    branch = None
-    if data.branch is not None:
-        branch = branch_coded(_library_id(request), data.branch)
-        if branch is None:
-            raise NotFound(_("No branch with this code in your library."))
+    member = member_of(request, data.card_number)
+    branch = branch_of(request, data.branch) if data.branch is not None else None
     ordered = ill.ill_request(
         member=member, title=data.title, partner=data.partner, author=data.author,
         isbn=data.isbn, partner_code=data.partner_code, branch=branch, free=data.free,
@@ -191,11 +178,9 @@ def ill_lend(request: ApiRequest, data: IllLendIn) -> Any:
     """Lend our copy to another library (Tolmin art. 48): only a copy for home loan on the
     shelf; it is set aside (status `loan`) until it is sent. `partner_fee`: what the partner
     owes by our price list."""
-    item = item_by_barcode(_library_id(request), data.barcode)
-    if item is None:
-        raise NotFound(_("No item with this barcode in your library."))
+    item = item_of(request, data.barcode)
     lent = ill.ill_lend_request(
-        library=request.auth.staff.library, partner=data.partner, item=item,
+        library=staff_of(request).library, partner=data.partner, item=item,
         partner_code=data.partner_code, note=data.note, **_by(request),
     )  # fmt: skip
     return _done(request, lent)

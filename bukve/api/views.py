@@ -26,13 +26,22 @@ from bukve.accounts.models import Charge, Payment
 from bukve.accounts.selectors import charges_of, library_fine, payments_of
 from bukve.accounts.services import open_debt, payment_take
 from bukve.api import schemas as s
-from bukve.api.base import ApiRequest, NotFound
+from bukve.api.base import (
+    ApiRequest,
+    NotFound,
+    branch_of,
+    item_of,
+    key_branch,
+    library_of,
+    member_of,
+    staff_of,
+)
 from bukve.api.ill import router as ill_router
 from bukve.api.models import ApiToken
 from bukve.api.services import api_token_authenticate
 from bukve.catalog.models import Item, Record
 from bukve.catalog.search import record_search
-from bukve.catalog.selectors import copy_available, item_by_barcode
+from bukve.catalog.selectors import copy_available
 from bukve.circulation.fines import fine_explain
 from bukve.circulation.holds import reservation_cancel, reservation_place
 from bukve.circulation.lockers import locker_collected, locker_deposit
@@ -50,10 +59,7 @@ from bukve.circulation.selectors import (
     transits_open,
 )
 from bukve.circulation.services import loan_checkin, loan_checkout, loan_renew, member_blocks
-from bukve.libraries.models import Branch, Staff
-from bukve.libraries.selectors import branch_coded
-from bukve.members.models import Member
-from bukve.members.selectors import member_by_card, members_by_name
+from bukve.members.selectors import members_by_name
 from bukve.members.services import member_search
 from bukve.refusals import SENTENCES, Refused
 
@@ -135,47 +141,13 @@ def nowhere(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
 # --- looking things up in the caller's library ----------------------------------------------
 
 
-def _staff(request: ApiRequest) -> Staff:
-    return request.auth.staff
-
-
-def _library_id(request: ApiRequest) -> int:
-    return _staff(request).library_id
-
-
-def _key_branch(request: ApiRequest) -> Branch | None:
-    """Where the key works: its own branch, else its staff member's."""
-    return request.auth.branch or _staff(request).branch
-
-
-def _branch(request: ApiRequest, code: str) -> Branch:
-    found = branch_coded(_library_id(request), code)
-    if found is None:
-        raise NotFound(_("No branch with this code in your library."))
-    return found
-
-
-def _member(request: ApiRequest, card_number: str) -> Member:
-    found = member_by_card(_library_id(request), card_number)
-    if found is None:
-        raise NotFound(_("No member with this card number in your library."))
-    return found
-
-
-def _item(request: ApiRequest, barcode: str) -> Item:
-    found = item_by_barcode(_library_id(request), barcode)
-    if found is None:
-        raise NotFound(_("No item with this barcode in your library."))
-    return found
-
-
 def _loan(request: ApiRequest, loan: Loan) -> Loan:
     """The loan a service returned, read again with what the response shows."""
-    return library_loans(_library_id(request)).get(pk=loan.pk)
+    return library_loans(library_of(request)).get(pk=loan.pk)
 
 
 def _reservation(request: ApiRequest, reservation: Reservation) -> Reservation:
-    return library_reservations(_library_id(request)).get(pk=reservation.pk)
+    return library_reservations(library_of(request)).get(pk=reservation.pk)
 
 
 # --- members, items, loans -------------------------------------------------------------------
@@ -186,7 +158,7 @@ def members_list(
     request: ApiRequest, q: s.SearchText = "", limit: s.Limit = 50, offset: s.Offset = 0
 ) -> Any:
     """The library's members; with `q`, those found by card number, date of birth or name."""
-    library = _staff(request).library
+    library = staff_of(request).library
     if not q.strip():
         return members_by_name(library)[offset : offset + limit]
     try:
@@ -200,7 +172,7 @@ def members_list(
 )
 def member_detail(request: ApiRequest, card_number: s.CardNumber) -> Any:
     """A member, what they owe, and why they may not borrow now (`blocks`)."""
-    member = _member(request, card_number)
+    member = member_of(request, card_number)
     return {
         **s.MemberOut.model_validate(member).model_dump(),
         "in_collection_since": member.in_collection_since,
@@ -223,7 +195,7 @@ def member_loans(
     offset: s.Offset = 0,
 ) -> Any:
     """A member's loans, the latest first."""
-    loans = loans_of(_library_id(request), _member(request, card_number), status)
+    loans = loans_of(library_of(request), member_of(request, card_number), status)
     return loans[offset : offset + limit]
 
 
@@ -236,12 +208,12 @@ def loans_list(
     offset: s.Offset = 0,
 ) -> Any:
     """The library's loans by due date; `due_before` gives the overdue ones, say."""
-    return loans_by_due_date(_library_id(request), status, due_before)[offset : offset + limit]
+    return loans_by_due_date(library_of(request), status, due_before)[offset : offset + limit]
 
 
 @api.get("/items/{barcode}", response={200: s.ItemOut, **s.READ_ERRORS}, tags=["items"])
 def item_detail(request: ApiRequest, barcode: s.Barcode) -> Any:
-    return _item(request, barcode)
+    return item_of(request, barcode)
 
 
 @api.get("/records", response={200: s.RecordsOut, **s.READ_ERRORS}, tags=["catalogue"])
@@ -262,7 +234,7 @@ def records(
     code) narrow the search."""
     filters = {"material": material, "language": language, "available_at": available_at,
                "year": str(year) if year else ""}  # fmt: skip
-    found = record_search(_library_id(request), q, limit=limit,
+    found = record_search(library_of(request), q, limit=limit,
                           filters={k: v for k, v in filters.items() if v})  # fmt: skip
     return {
         "query": q,
@@ -311,9 +283,9 @@ RECORD_FIELDS = ("id", "key", "title", "subtitle", "author", "year", "isbn", "pu
 @api.post("/checkout", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
 def checkout(request: ApiRequest, data: s.CheckoutIn) -> Any:
     """Lend a copy to a member, at the key's branch (or the copy's own)."""
-    member = _member(request, data.card_number)
-    item = _item(request, data.barcode)
-    return _loan(request, loan_checkout(member=member, item=item, branch=_key_branch(request)))
+    member = member_of(request, data.card_number)
+    item = item_of(request, data.barcode)
+    return _loan(request, loan_checkout(member=member, item=item, branch=key_branch(request)))
 
 
 @api.post("/checkin", response={200: s.CheckInOut, **s.WRITE_ERRORS}, tags=["loans"])
@@ -322,8 +294,8 @@ def checkin(request: ApiRequest, data: s.CheckinIn) -> Any:
     a copy arriving in transit, or one pulled for a hold. `held_for`: it goes on the hold
     shelf here for that reservation; `transit_to`: send it to that branch (a hold's pick-up
     branch, or its home when it was returned elsewhere)."""
-    item = _item(request, data.barcode)
-    branch = _branch(request, data.branch) if data.branch else _key_branch(request)
+    item = item_of(request, data.barcode)
+    branch = branch_of(request, data.branch) if data.branch else key_branch(request)
     result = loan_checkin(item=item, branch=branch or item.branch)
     held, transit = result.held_for, result.transit
     return {
@@ -339,7 +311,7 @@ def checkin(request: ApiRequest, data: s.CheckinIn) -> Any:
 def branch_pull_list(request: ApiRequest, code: s.BranchCode) -> Any:
     """The copies on this branch's shelves wanted for holds at other branches, oldest hold
     first: take each from the shelf and scan it in (`POST /checkin`), which sends it on."""
-    return pull_list(_branch(request, code))
+    return pull_list(branch_of(request, code))
 
 
 @api.get("/branches/{code}/transits", response={200: list[s.TransitOut], **s.READ_ERRORS},
@@ -348,15 +320,15 @@ def branch_transits(
     request: ApiRequest, code: s.BranchCode, direction: Literal["to", "from"] = "to"
 ) -> Any:
     """The copies on their way to this branch (`direction=to`), or sent from it (`from`)."""
-    branch = _branch(request, code)
+    branch = branch_of(request, code)
     return transits_open(to=branch) if direction == "to" else transits_open(start=branch)
 
 
 @api.post("/renew", response={200: s.LoanOut, **s.WRITE_ERRORS}, tags=["loans"])
 def renew(request: ApiRequest, data: s.RenewIn) -> Any:
     """Renew a member's loan of a copy; `channel` says how they asked (the rules differ)."""
-    member = _member(request, data.card_number)
-    item = _item(request, data.barcode)
+    member = member_of(request, data.card_number)
+    item = item_of(request, data.barcode)
     return _loan(request, loan_renew(member=member, item=item, channel=data.channel))
 
 
@@ -376,8 +348,8 @@ def member_reservations(
     offset: s.Offset = 0,
 ) -> Any:
     """A member's reservations waiting or on the hold shelf (or all of them), the latest first."""
-    member = _member(request, card_number)
-    return reservations_of(_library_id(request), member, status)[offset : offset + limit]
+    member = member_of(request, card_number)
+    return reservations_of(library_of(request), member, status)[offset : offset + limit]
 
 
 @api.post(
@@ -387,9 +359,9 @@ def place_reservation(request: ApiRequest, data: s.ReservationIn) -> Any:
     """Reserve the title of a copy, to pick up at `pickup_branch` (default: the copy's). A
     copy on the shelf there is held at once; one on another branch's shelf is on that
     branch's pull list and is ready once it has arrived (status `in_transit` on the way)."""
-    member = _member(request, data.card_number)
-    item = _item(request, data.barcode)
-    branch = _branch(request, data.pickup_branch) if data.pickup_branch is not None else None
+    member = member_of(request, data.card_number)
+    item = item_of(request, data.barcode)
+    branch = branch_of(request, data.pickup_branch) if data.pickup_branch is not None else None
     locker = _locker(request, data.locker) if data.locker is not None else None
     reservation = reservation_place(member=member, item=item, pickup_branch=branch, locker=locker)
     return _reservation(request, reservation)
@@ -401,14 +373,14 @@ def place_reservation(request: ApiRequest, data: s.ReservationIn) -> Any:
     tags=["reservations"],
 )
 def cancel_reservation(request: ApiRequest, reservation_id: s.Id) -> Any:
-    reservation = library_reservations(_library_id(request)).filter(pk=reservation_id).first()
+    reservation = library_reservations(library_of(request)).filter(pk=reservation_id).first()
     if reservation is None:
         raise NotFound(_("No reservation with this id in your library."))
     return _reservation(request, reservation_cancel(reservation=reservation))
 
 
 def _locker(request: ApiRequest, code: str) -> Locker:
-    found = Locker.objects.filter(library=_library_id(request), code=code).first()
+    found = Locker.objects.filter(library=library_of(request), code=code).first()
     if found is None:
         raise NotFound(_("No parcel locker with this code in your library."))
     return found
@@ -420,7 +392,7 @@ def locker_put(request: ApiRequest, code: s.BranchCode, data: s.LockerDepositIn)
     """Put a copy held for a reservation to collect from this parcel locker in it (Tolmin
     art. 22.b): the loan starts today, and the member is sent the code that opens its
     compartment and the last day to collect it (`collect_by`)."""
-    locker, item = _locker(request, code), _item(request, data.barcode)
+    locker, item = _locker(request, code), item_of(request, data.barcode)
     reservation = locker_hold(locker, item)
     if reservation is None:
         raise Refused("not_in_locker")
@@ -431,7 +403,7 @@ def locker_put(request: ApiRequest, code: s.BranchCode, data: s.LockerDepositIn)
           response={200: s.LockerDepositOut, **s.WRITE_ERRORS}, tags=["reservations"])  # fmt: skip
 def locker_taken(request: ApiRequest, deposit_id: s.Id) -> Any:
     """The locker reports that the member opened the compartment and took the copy."""
-    deposit = LockerDeposit.objects.filter(library=_library_id(request), pk=deposit_id).first()
+    deposit = LockerDeposit.objects.filter(library=library_of(request), pk=deposit_id).first()
     if deposit is None:
         raise NotFound(_("No parcel locker deposit with this id in your library."))
     return _deposit(locker_collected(deposit=deposit))
@@ -456,7 +428,7 @@ def member_charges(
 ) -> Any:
     """What a member owes in all, and their charges, the latest first, each with what is
     still open on it."""
-    member = _member(request, card_number)
+    member = member_of(request, card_number)
     return {
         "open_debt": open_debt(member),
         "charges": charges_of(member, "item")[offset : offset + limit],
@@ -471,7 +443,7 @@ def member_charges(
 def fine_explanation(request: ApiRequest, charge_id: s.Id) -> Any:
     """A fine day by day: which days of its overdue stretch were charged, at what rate, and
     why the others were not."""
-    fine = library_fine(_library_id(request), charge_id)
+    fine = library_fine(library_of(request), charge_id)
     if fine is None:
         raise NotFound(_("No fine with this id in your library."))
     return {"charge": fine, "days": fine_explain(fine)}
@@ -486,7 +458,7 @@ def member_payments(
     request: ApiRequest, card_number: s.CardNumber, limit: s.Limit = 100, offset: s.Offset = 0
 ) -> Any:
     """A member's payments (and waivers), the latest first."""
-    payments = payments_of(_member(request, card_number), "member")
+    payments = payments_of(member_of(request, card_number), "member")
     return payments[offset : offset + limit]
 
 
@@ -505,11 +477,11 @@ def take_payment(
     member, method or amount is refused (`idempotency_key_reused`)."""
     token = request.auth
     payment = payment_take(
-        member=_member(request, data.card_number),
+        member=member_of(request, data.card_number),
         day=timezone.localdate(),
         amount=data.amount,  # type: ignore[arg-type]  # a Decimal after validation
         method=data.method,
-        taken_by=_staff(request).user,
+        taken_by=staff_of(request).user,
         charges=[Charge(pk=pk) for pk in data.charges],
         idempotency_key=f"api:{token.pk}:{idempotency_key}" if idempotency_key else "",
     )
@@ -522,7 +494,7 @@ def take_payment(
 @api.get("/daily-run", response={200: s.DailyRunStatus, **s.READ_ERRORS}, tags=["daily run"])
 def daily_run_status(request: ApiRequest, limit: s.Limit = 7) -> Any:
     """The library's latest days of the daily run; `last_date` is the last day it ran."""
-    library = _staff(request).library
+    library = staff_of(request).library
     runs = daily_runs_latest(library, limit)
     return {"library": library.code, "last_date": runs[0].date if runs else None, "runs": runs}
 
