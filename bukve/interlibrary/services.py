@@ -256,11 +256,17 @@ def ill_cancel(
         request = _lock(request)
         _at(request, request.direction, IllRequest.REQUESTED)
         if item is not None:
-            copy_route(item, at=item.branch, day=today, policy=policy_for(request.library, today))
+            _copy_home(item, request.library, today)
         return _step(request, staff_user, status=IllRequest.CANCELLED, closed_on=today)
 
 
 # --- lending our copy to another library ------------------------------------------------------
+
+
+def _copy_home(item: Item, library: Library, today: date) -> None:
+    """Our copy is free again at its home branch (it was never sent, or the partner sent it
+    back there): the first member waiting for its title gets it, else the shelf."""
+    copy_route(item, at=item.branch, day=today, policy=policy_for(library, today))
 
 
 def _check_copy(item: Item) -> None:
@@ -340,5 +346,5 @@ def ill_lend_return(
         request = _lock(request)
         _at(request, IllRequest.LEND, IllRequest.SENT)
         if item is not None:
-            copy_route(item, at=item.branch, day=today, policy=policy_for(request.library, today))
+            _copy_home(item, request.library, today)
         return _step(request, staff_user, status=IllRequest.RETURNED, returned_on=today)
