@@ -343,9 +343,11 @@ def loan_checkin(*, item: Item, branch: Branch | None = None, today: date | None
     with transaction.atomic():
         item = item_lock(item.pk)
         loan = Loan.objects.filter(item=item, status=Loan.OUT).first()
-        arrived = transit_open(item)
-        pulled = Reservation.objects.filter(item=item, status=Reservation.WAITING).exists()
-        if loan is None and arrived is None and not (pulled and item.status == Item.SHELF):
+        arrived = transit_open(item) if item.status == Item.IN_TRANSIT else None
+        pulled = item.status == Item.SHELF and (
+            Reservation.objects.filter(item=item, status=Reservation.WAITING).exists()
+        )
+        if loan is None and arrived is None and not pulled:
             raise _unavailable(item)
         policy = policy_for(item.library, today)
         member = None
